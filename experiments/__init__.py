@@ -1,0 +1,1 @@
+"""Batch work on top of `sim`: single-run reports, experiment files, sweeps, analysis, charts."""
