@@ -1,0 +1,414 @@
+"""The runner: an experiment's runs on any `concurrent.futures.Executor`, into the results store.
+
+It uses only ``submit`` and ``wait``, keeps a bounded number of tasks in flight, stores results
+as they arrive (in this, the coordinating process) and drops each future once stored, so memory
+stays flat however long the sweep. Runs are grouped into tasks of roughly `task_seconds` each
+(sized from the measured run time) so that per-task overhead stays small.
+
+Engines: the default is a local process pool sized to the cores (fork start method where it is
+safe); a pool whose worker died is rebuilt and the unfinished runs go on, up to `max_rebuilds`
+times. ``scheduler="tcp://HOST:PORT"`` (or DASK_SCHEDULER_ADDRESS) runs the same sweep on a Dask
+cluster; Dask reschedules the tasks of a worker that dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from experiments.design import PlannedRun, n_runs, plan
+from experiments.spec import ExperimentSpec, load_spec
+from experiments.store import DONE, FAILED, ResultsStore, open_store
+
+RunFn = Callable[[Any, int], Any]
+"""``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``."""
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+
+
+class SweepAborted(RuntimeError):
+    """The sweep could not go on (e.g. worker processes kept dying); stored runs are kept."""
+
+
+@dataclass
+class SweepSummary:
+    folder: Path
+    total: int
+    done: int
+    failed: int
+    skipped: int
+    elapsed_s: float
+    failed_in_store: int
+    engine: str
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.failed_in_store else 0
+
+    def __str__(self) -> str:
+        rate = self.done + self.failed
+        speed = f" ({rate / self.elapsed_s:.1f} runs/s)" if self.elapsed_s > 0 and rate else ""
+        earlier = (f"; the store holds {self.failed_in_store} failed run(s) in all"
+                   if self.failed_in_store != self.failed else "")
+        return (f"{self.done} done, {self.failed} failed, {self.skipped} skipped of {self.total} "
+                f"runs in {self.elapsed_s:.1f} s{speed} on {self.engine}{earlier}; "
+                f"results in {self.folder}")
+
+
+def run_experiment(
+    spec: ExperimentSpec | str | Path,
+    out: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+    fresh: bool = False,
+    retry_failed: bool = False,
+    quiet: bool = False,
+    run_fn: RunFn | None = None,
+    task_seconds: float = 0.075,
+    max_rebuilds: int = 3,
+    chunk_runs: int = 500,
+    flush_seconds: float = 10.0,
+) -> SweepSummary:
+    """Run every unfinished run of an experiment and store it; return what happened.
+
+    `out` is the experiment's results folder (default ``results/<name>``). The engine is
+    `executor` if given, else a Dask cluster at `scheduler` (or $DASK_SCHEDULER_ADDRESS), else a
+    local process pool of `workers` processes (default: the usable cores); ``workers=0`` runs
+    in this process. Finished runs already in the folder are skipped (failed ones too, unless
+    `retry_failed`); `fresh` moves earlier results aside and starts over.
+    """
+    if not isinstance(spec, ExperimentSpec):
+        spec = load_spec(spec)
+    if run_fn is None:
+        from sim import run as run_fn
+    folder = Path(out) if out is not None else Path("results") / spec.name
+    scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if executor is None and workers is
+                              None else None)
+    with _engine(executor, scheduler, workers) as engine:
+        store = open_store(folder, spec, engine=engine.name, fresh=fresh, chunk_runs=chunk_runs,
+                           flush_seconds=flush_seconds)
+        sweep = _Sweep(spec, store, engine, run_fn, task_seconds=task_seconds,
+                       max_rebuilds=max_rebuilds, retry_failed=retry_failed, quiet=quiet)
+        try:
+            sweep.run()
+        finally:
+            store.close(sweep.counts())
+    return sweep.summary(folder)
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+def run_batch(run_fn: RunFn, items: list[tuple[str, Any, int]], keep: tuple[str, ...] | None,
+              every_weeks: int) -> list[dict[str, Any]]:
+    """Run a task's runs in a worker; a run that raises is returned as failed, not raised."""
+    results = []
+    for run_id, params, seed in items:
+        start = time.perf_counter()
+        try:
+            result = run_fn(params, seed)
+            summary = {str(k): float(v) for k, v in result.summary.items()}
+            weekly = thin_weekly(result.weekly, keep, every_weeks)
+            status, error = DONE, ""
+        except Exception as err:
+            summary, weekly, status = {}, None, FAILED
+            error = "".join(traceback.format_exception_only(err)).strip()
+        results.append({"run_id": run_id, "status": status, "error": error,
+                        "duration_s": time.perf_counter() - start, "summary": summary,
+                        "weekly": weekly})
+    return results
+
+
+def thin_weekly(weekly: pd.DataFrame, keep: tuple[str, ...] | None, every_weeks: int
+                ) -> pd.DataFrame:
+    """The kept metric columns of every `every_weeks`-th week, with ``week`` as a column."""
+    table = weekly.reset_index()
+    if "week" not in table.columns:
+        raise KeyError(f"weekly table has no 'week' index or column (columns: "
+                       f"{', '.join(map(str, table.columns))})")
+    if keep is not None:
+        missing = [m for m in keep if m not in table.columns]
+        if missing:
+            produced = ", ".join(c for c in map(str, table.columns) if c != "week")
+            raise KeyError(f"output.weekly_metrics: {', '.join(missing)} not produced by the "
+                           f"model; weekly metrics are: {produced}")
+        table = table[["week", *keep]]
+    if every_weeks > 1:
+        table = table[table["week"] % every_weeks == 0]
+    return table.reset_index(drop=True)
+
+
+def _worker_init() -> None:
+    """Pool workers leave Ctrl-C to the coordinator and exit when it dies, even by SIGKILL."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="alignsim-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+# -- engines -----------------------------------------------------------------------------------
+
+class _Engine:
+    """An executor, how many tasks to keep in flight, and whether it can be rebuilt."""
+
+    def __init__(self, name: str, executor: Executor, slots: int,
+                 rebuild: Callable[[], Executor] | None = None) -> None:
+        self.name = name
+        self.executor = executor
+        self.slots = slots
+        self._rebuild = rebuild
+
+    @property
+    def rebuildable(self) -> bool:
+        return self._rebuild is not None
+
+    def rebuild(self) -> None:
+        assert self._rebuild is not None
+        with contextlib.suppress(Exception):
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = self._rebuild()
+
+
+class _InProcess(Executor):
+    """Runs each task at submit, in this process (``workers=0``: for debugging and profiling)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:
+            future.set_exception(err)
+        return future
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers die with the coordinator; fork where it is safe.
+
+    Fork is fastest (workers inherit the imported model) but unsafe once this process runs
+    threads (a notebook, a Dask client), where the platform's safe default is used instead.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else None
+    if method is None and "forkserver" in methods:
+        method = "forkserver"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_worker_init)
+
+
+@contextlib.contextmanager
+def _engine(executor: Executor | None, scheduler: str | None, workers: int | None
+            ) -> Iterator[_Engine]:
+    if executor is not None:
+        yield _Engine(type(executor).__name__, executor, slots=2 * (workers or usable_cores()))
+        return
+    if scheduler:
+        yield from _dask_engine(scheduler)
+        return
+    n = usable_cores() if workers is None else workers
+    if n < 0:
+        raise ValueError(f"workers={n}: a count of processes (0 runs in this process)")
+    if n == 0:
+        yield _Engine("this process", _InProcess(), slots=1)
+        return
+    engine = _Engine(f"{n} local worker{'s' * (n != 1)}", local_pool(n), slots=2 * n,
+                     rebuild=lambda: local_pool(n))
+    try:
+        yield engine
+    finally:
+        engine.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask_engine(address: str) -> Iterator[_Engine]:
+    try:
+        from distributed import Client
+    except ImportError:
+        from experiments.cli import UsageError
+
+        raise UsageError(f"--scheduler {address}: Dask is not installed; install it with "
+                         "pip install 'alignsim[dask]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as err:
+        from experiments.cli import UsageError
+
+        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({err})"
+                         ) from None
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        yield _Engine(f"Dask at {address}", client.get_executor(pure=False), slots=2 * threads)
+    finally:
+        client.close()
+
+
+# -- the sweep ---------------------------------------------------------------------------------
+
+class _Sweep:
+    def __init__(self, spec: ExperimentSpec, store: ResultsStore, engine: _Engine, run_fn: RunFn,
+                 *, task_seconds: float, max_rebuilds: int, retry_failed: bool, quiet: bool
+                 ) -> None:
+        self.spec = spec
+        self.store = store
+        self.engine = engine
+        self.run_fn = run_fn
+        self.task_seconds = task_seconds
+        self.max_rebuilds = max_rebuilds
+        self.total = n_runs(spec)
+        finished = store.finished
+        skip = {rid for rid, s in finished.items() if s == DONE or not retry_failed}
+        self.skipped = len(skip)
+        self._todo: Iterator[PlannedRun] = (r for r in plan(spec) if r.run_id not in skip)
+        self._retry: deque[PlannedRun] = deque()
+        self._in_flight: dict[Future, list[PlannedRun]] = {}
+        self._mean_run_s: float | None = None
+        self.done = self.failed = self.rebuilds = 0
+        self._start = time.monotonic()
+        self.elapsed_s = 0.0
+        self._bar = _Bar(total=self.total, initial=self.skipped, unit="run",
+                         desc=spec.name, dynamic_ncols=True, smoothing=0.1,
+                         disable=quiet or not sys.stderr.isatty())
+
+    def run(self) -> None:
+        try:
+            while self._fill():
+                finished, _ = wait(list(self._in_flight), return_when=FIRST_COMPLETED)
+                broken = False
+                for future in finished:
+                    batch = self._in_flight.pop(future)
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        self._retry.extend(batch)
+                        broken = True
+                        continue
+                    except Exception as err:  # e.g. a task Dask gave up on, or unpicklable
+                        results = [_failed(r.run_id, err) for r in batch]
+                    self._store(batch, results)
+                if broken:
+                    self._recover()
+        finally:
+            self.elapsed_s = time.monotonic() - self._start
+            self._bar.close()
+
+    def _fill(self) -> bool:
+        """Submit tasks until the in-flight bound; False when nothing is left to wait for."""
+        while len(self._in_flight) < self.engine.slots:
+            batch = self._take(self._batch_size())
+            if not batch:
+                break
+            items = [(r.run_id, self.spec.arm_params(r.arm.values), r.seed) for r in batch]
+            future = self.engine.executor.submit(run_batch, self.run_fn, items,
+                                                 self.spec.weekly_metrics, self.spec.every_weeks)
+            self._in_flight[future] = batch
+        return bool(self._in_flight)
+
+    def _take(self, n: int) -> list[PlannedRun]:
+        batch = []
+        while len(batch) < n and self._retry:
+            batch.append(self._retry.popleft())
+        for run in self._todo:
+            batch.append(run)
+            if len(batch) >= n:
+                break
+        return batch
+
+    def _batch_size(self) -> int:
+        if self._mean_run_s is None:
+            return 1
+        return max(1, min(256, math.floor(self.task_seconds / max(self._mean_run_s, 1e-6))))
+
+    def _store(self, batch: list[PlannedRun], results: list[dict[str, Any]]) -> None:
+        by_id = {r.run_id: r for r in batch}
+        for result in results:
+            run = by_id[result["run_id"]]
+            row: dict[str, Any] = {"run_id": run.run_id, "arm": run.arm.label,
+                                   "replicate": run.replicate, "seed": run.seed,
+                                   **run.arm.values, **result["summary"],
+                                   "status": result["status"], "error": result["error"],
+                                   "duration_s": result["duration_s"]}
+            weekly = result["weekly"]
+            if weekly is not None:
+                weekly.insert(0, "run_id", run.run_id)
+            self.store.add(row, weekly)
+            if result["status"] == DONE:
+                self.done += 1
+            else:
+                self.failed += 1
+            d = result["duration_s"]
+            self._mean_run_s = d if self._mean_run_s is None else 0.8 * self._mean_run_s + 0.2 * d
+        self._bar.update(len(results))
+        if self.failed:
+            self._bar.set_postfix(failed=self.failed, refresh=False)
+
+    def _recover(self) -> None:
+        """A worker died: rebuild the pool and resubmit everything that was in flight."""
+        for batch in self._in_flight.values():
+            self._retry.extend(batch)
+        self._in_flight.clear()
+        self.rebuilds += 1
+        if not self.engine.rebuildable or self.rebuilds > self.max_rebuilds:
+            raise SweepAborted(
+                f"a worker process died {self.rebuilds} time(s) (killed, out of memory, or a "
+                f"crash in native code); {self.done + self.failed} runs of this session are "
+                "stored; rerun the same command to resume")
+        print(f"alignsim: a worker process died; restarting the pool "
+              f"({self.rebuilds}/{self.max_rebuilds})", file=sys.stderr)
+        self.engine.rebuild()
+
+    def counts(self) -> dict[str, Any]:
+        self.elapsed_s = time.monotonic() - self._start
+        return {"done": self.done, "failed": self.failed, "skipped": self.skipped,
+                "elapsed_s": round(self.elapsed_s, 3), "pool_rebuilds": self.rebuilds}
+
+    def summary(self, folder: Path) -> SweepSummary:
+        failed_in_store = sum(1 for s in self.store.finished.values() if s == FAILED)
+        return SweepSummary(folder=folder, total=self.total, done=self.done, failed=self.failed,
+                            skipped=self.skipped, elapsed_s=self.elapsed_s,
+                            failed_in_store=failed_in_store, engine=self.engine.name)
+
+
+class _Bar(tqdm):
+    # No monitor thread: a forked pool must not be started from a process that runs threads.
+    monitor_interval = 0
+
+
+def _failed(run_id: str, err: BaseException) -> dict[str, Any]:
+    error = "".join(traceback.format_exception_only(err)).strip()
+    return {"run_id": run_id, "status": FAILED, "error": error, "duration_s": 0.0,
+            "summary": {}, "weekly": None}

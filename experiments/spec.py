@@ -1,0 +1,431 @@
+"""Experiment files: a TOML file read with `tomllib` and validated into an `ExperimentSpec`.
+
+Every check happens here, before anything runs or is written, and every error is one
+`SpecError` (a `UsageError`) whose message names the file, the key and what is allowed. The
+format is documented in ``docs/experiments.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from experiments.cli import UsageError
+from sim import presets
+from sim.params import GROUPS, BehaviourParams, GovernanceParams, MarketParams, OrgParams, Params
+
+DESIGNS = ("factorial", "lhs", "sobol", "morris")
+SAMPLED = ("lhs", "sobol", "morris")
+PRESET_FACTOR = "preset"
+
+_TOP_KEYS = ("name", "description", "preset", "weeks", "replicates", "seed", "overrides",
+             "factors", "design", "output")
+_DESIGN_KEYS = ("kind", "samples", "second_order", "levels")
+_OUTPUT_KEYS = ("weekly_metrics", "every_weeks")
+_RANGE_KEYS = ("min", "max")
+_GROUP_CLASSES: dict[str | None, type] = {
+    None: Params, "org": OrgParams, "market": MarketParams, "governance": GovernanceParams,
+    "behaviour": BehaviourParams,
+}
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_MAX_SEED = 2**63 - 1
+
+
+class SpecError(UsageError):
+    """An experiment file is invalid; the message names file, key and what is allowed."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source = source
+        self.key = key
+        super().__init__(f"file {source}: key {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied input: a parameter (dotted name) or the base preset (``"preset"``).
+
+    Factorial designs give ``levels``; sampled designs give a range ``lo``..``hi``.
+    """
+
+    name: str
+    levels: tuple[Any, ...] = ()
+    lo: float | None = None
+    hi: float | None = None
+    kind: type = str
+
+    @property
+    def is_range(self) -> bool:
+        return self.lo is not None
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    name: str
+    description: str
+    preset: str
+    overrides: dict[str, Any]
+    factors: tuple[Factor, ...]
+    design: str
+    samples: int
+    second_order: bool
+    morris_levels: int
+    replicates: int
+    weeks: int
+    seed: int
+    weekly_metrics: tuple[str, ...] | None
+    """Weekly metric columns to keep; None keeps all."""
+    every_weeks: int
+    source: str
+    """Where the spec came from (a path, or ``<dict>``), for messages."""
+    text: str
+    """The TOML text of the spec, stored verbatim in the results folder."""
+    data: dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    """The parsed TOML, used to tell whether a results folder holds this same experiment."""
+
+    @property
+    def varied(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.factors)
+
+    def fingerprint(self) -> str:
+        """Hash of the parsed spec: equal for files that differ only in comments or layout."""
+        canonical = json.dumps(self.data, sort_keys=True, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+    def base_params(self) -> Params:
+        return presets.get(self.preset, {**self.overrides, "weeks": self.weeks})
+
+    def arm_params(self, values: Mapping[str, Any]) -> Params:
+        """Params of one arm: preset, then overrides, then the factor values."""
+        preset = values.get(PRESET_FACTOR, self.preset)
+        settings = {k: v for k, v in values.items() if k != PRESET_FACTOR}
+        return presets.get(preset, {**self.overrides, "weeks": self.weeks, **settings})
+
+
+def load_spec(path: str | Path) -> ExperimentSpec:
+    """Read and validate an experiment file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"file {source}: cannot be read: {err.strerror or err}") from None
+    return parse_spec(text, source=source, default_name=path.stem)
+
+
+def parse_spec(text: str, *, source: str = "<text>", default_name: str = "experiment"
+               ) -> ExperimentSpec:
+    """Validate the TOML text of an experiment file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"file {source}: not valid TOML: {err}") from None
+    return _build(data, text=text, source=source, default_name=default_name)
+
+
+def spec_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> ExperimentSpec:
+    """Validate an experiment given as a dict (the same layout as the TOML file)."""
+    data = json.loads(json.dumps(data))  # a deep, plain copy; rejects what TOML could not hold
+    return _build(data, text=dump_toml(data), source=source, default_name="experiment")
+
+
+def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
+           ) -> ExperimentSpec:
+    check = _Checker(source)
+    check.keys("the file's top level", data, _TOP_KEYS, prefix="")
+
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        check.fail("name", name, "a name of letters, digits, '_', '-' or '.' (it names the "
+                                 "results folder)")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        check.fail("description", description, "a string")
+
+    preset = data.get("preset", "undefined")
+    if not isinstance(preset, str) or preset not in presets.names():
+        check.fail("preset", preset, "one of " + ", ".join(presets.names()))
+
+    weeks = check.integer("weeks", data.get("weeks", Params().weeks), lo=1, hi=2080)
+    replicates = check.integer("replicates", data.get("replicates", 1), lo=1, hi=100_000)
+    seed = check.integer("seed", data.get("seed", _seed_from_name(name)), lo=0, hi=_MAX_SEED)
+
+    overrides_raw = data.get("overrides", {})
+    if not isinstance(overrides_raw, dict):
+        check.fail("overrides", overrides_raw, "a table of parameter = value")
+    overrides: dict[str, Any] = {}
+    for dotted, value, key in _flatten("overrides", overrides_raw):
+        if dotted == "weeks":
+            check.fail(key, value, "set the run length with the top-level key 'weeks'")
+        overrides[dotted] = check.value(key, dotted, value)
+
+    design_raw = data.get("design", {})
+    if not isinstance(design_raw, dict):
+        check.fail("design", design_raw, "a table with keys " + ", ".join(_DESIGN_KEYS))
+    check.keys("design", design_raw, _DESIGN_KEYS, prefix="design.")
+    design = design_raw.get("kind", "factorial")
+    if design not in DESIGNS:
+        check.fail("design.kind", design, "one of " + ", ".join(DESIGNS))
+    samples, second_order, morris_levels = 0, False, 4
+    if design in SAMPLED:
+        if "samples" not in design_raw:
+            check.fail("design.samples", None, f"a positive integer (required for {design})")
+        samples = check.integer("design.samples", design_raw["samples"], lo=1, hi=1_000_000)
+        if design == "sobol" and samples & (samples - 1):
+            check.fail("design.samples", samples,
+                       "a power of 2 for a Sobol design (e.g. 64, 128, 256)")
+        second_order = design_raw.get("second_order", False)
+        if not isinstance(second_order, bool):
+            check.fail("design.second_order", second_order, "true or false")
+        morris_levels = check.integer("design.levels", design_raw.get("levels", 4), lo=2, hi=100)
+        if morris_levels % 2:
+            check.fail("design.levels", morris_levels, "an even number of grid levels (e.g. 4)")
+    else:
+        for extra in ("samples", "second_order", "levels"):
+            if extra in design_raw:
+                check.fail(f"design.{extra}", design_raw[extra],
+                           "nothing: a factorial design takes no " + extra)
+
+    factors_raw = data.get("factors", {})
+    if not isinstance(factors_raw, dict):
+        check.fail("factors", factors_raw, "a table of parameter = [levels] or {min, max}")
+    factors = tuple(check.factor(key, dotted, value, design)
+                    for dotted, value, key in _flatten("factors", factors_raw))
+    if design in SAMPLED and not factors:
+        check.fail("factors", {}, f"at least one factor with a range for a {design} design")
+
+    output = data.get("output", {})
+    if not isinstance(output, dict):
+        check.fail("output", output, "a table with keys " + ", ".join(_OUTPUT_KEYS))
+    check.keys("output", output, _OUTPUT_KEYS, prefix="output.")
+    kept = output.get("weekly_metrics", "all")
+    weekly_metrics: tuple[str, ...] | None
+    if kept == "all":
+        weekly_metrics = None
+    elif isinstance(kept, list) and all(isinstance(m, str) and m for m in kept):
+        weekly_metrics = tuple(kept)
+        if len(set(weekly_metrics)) != len(weekly_metrics):
+            check.fail("output.weekly_metrics", kept, "each metric at most once")
+    else:
+        check.fail("output.weekly_metrics", kept, '"all" or a list of weekly metric names')
+    every_weeks = check.integer("output.every_weeks", output.get("every_weeks", 1), lo=1,
+                                hi=2080)
+
+    spec = ExperimentSpec(
+        name=name, description=description, preset=preset, overrides=overrides,
+        factors=factors, design=design, samples=samples, second_order=second_order,
+        morris_levels=morris_levels, replicates=replicates, weeks=weeks, seed=seed,
+        weekly_metrics=weekly_metrics, every_weeks=every_weeks, source=source, text=text,
+        data=data,
+    )
+    _check_arms(spec, check)
+    return spec
+
+
+def _check_arms(spec: ExperimentSpec, check: _Checker) -> None:
+    """Build every arm's Params once, so rules that tie fields together fail before any run."""
+    from experiments.design import arms  # design imports this module
+
+    for arm in arms(spec):
+        try:
+            spec.arm_params(arm.values)
+        except ValueError as err:
+            where = "factors" if spec.factors else "overrides"
+            label = f" (arm {arm.label})" if spec.factors else ""
+            check.fail(where, None, f"{err}{label}", raw=True)
+
+
+def _flatten(section: str, table: dict[str, Any]) -> Iterator[tuple[str, Any, str]]:
+    """(dotted name, value, key for messages); `governance.x = ...` parses as a nested table."""
+    for key, value in table.items():
+        if key in GROUPS and isinstance(value, dict) and not _is_range(value):
+            for sub, sub_value in value.items():
+                yield f"{key}.{sub}", sub_value, f"{section}.{key}.{sub}"
+        else:
+            yield key, value, f"{section}.{key}"
+
+
+def _is_range(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= set(_RANGE_KEYS)
+
+
+def _seed_from_name(name: Any) -> int:
+    digest = hashlib.sha256(str(name).encode()).digest()
+    return int.from_bytes(digest[:8], "big") & _MAX_SEED
+
+
+def field_of(dotted: str) -> dataclasses.Field | None:
+    """The dataclass field behind a dotted parameter name, or None if there is none."""
+    group, _, name = dotted.rpartition(".")
+    cls = _GROUP_CLASSES.get(group or None)
+    if cls is None:
+        return None
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in GROUPS}
+    return fields.get(name)
+
+
+def known_fields() -> list[str]:
+    names = []
+    for group, cls in _GROUP_CLASSES.items():
+        for f in dataclasses.fields(cls):
+            if f.name not in GROUPS:
+                names.append(f.name if group is None else f"{group}.{f.name}")
+    return names
+
+
+def _kind(fld: dataclasses.Field) -> type:
+    return {"int": int, "float": float, "str": str, "bool": bool}[str(fld.type)]
+
+
+def _allowed(fld: dataclasses.Field) -> str:
+    meta, kind = fld.metadata, _kind(fld)
+    if meta.get("choices"):
+        return "one of " + ", ".join(meta["choices"])
+    if kind is bool:
+        return "true or false"
+    unit = f" {meta['unit']}" if meta.get("unit") else ""
+    what = "an integer" if kind is int else "a number"
+    return f"{what} in [{meta['lo']:g}, {meta['hi']:g}]{unit}"
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, value: Any, allowed: str, *, raw: bool = False) -> Any:
+        if raw:
+            raise SpecError(self.source, key, allowed)
+        raise SpecError(self.source, key, f"{_show(value)} is not allowed; allowed: {allowed}")
+
+    def keys(self, where: str, table: dict[str, Any], allowed: tuple[str, ...], prefix: str
+             ) -> None:
+        for key in table:
+            if key not in allowed:
+                self.fail(prefix + key, None,
+                          f"unknown key in {where}; allowed keys: {', '.join(allowed)}", raw=True)
+
+    def integer(self, key: str, value: Any, *, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            self.fail(key, value, f"an integer in [{lo}, {hi}]")
+        return value
+
+    def field(self, key: str, dotted: str) -> dataclasses.Field:
+        fld = field_of(dotted)
+        if fld is None:
+            self.fail(key, None, f"unknown parameter {dotted!r}; parameters are "
+                                 f"{', '.join(known_fields())} (see `alignsim presets` and "
+                                 "docs/odd.md)", raw=True)
+        return fld
+
+    def value(self, key: str, dotted: str, value: Any) -> Any:
+        """A single value of the field's own TOML type, inside its range or choices."""
+        fld = self.field(key, dotted)
+        kind, allowed = _kind(fld), _allowed(fld)
+        ok_type = (isinstance(value, bool) if kind is bool
+                   else isinstance(value, int) and not isinstance(value, bool) if kind is int
+                   else isinstance(value, int | float) and not isinstance(value, bool)
+                   if kind is float
+                   else isinstance(value, str))
+        if not ok_type:
+            self.fail(key, value, f"{allowed} (got a {type(value).__name__})")
+        choices = fld.metadata.get("choices")
+        if choices and value not in choices:
+            self.fail(key, value, allowed)
+        lo, hi = fld.metadata.get("lo"), fld.metadata.get("hi")
+        if lo is not None and not (lo <= value <= hi):  # also rejects NaN
+            self.fail(key, value, allowed)
+        return float(value) if kind is float else value
+
+    def factor(self, key: str, dotted: str, raw: Any, design: str) -> Factor:
+        if design in SAMPLED:
+            return self._range_factor(key, dotted, raw, design)
+        if _is_range(raw):
+            self.fail(key, raw, "a list of levels, e.g. [1, 2, 4], for a factorial design "
+                                "(a {min, max} range needs design.kind = lhs, sobol or morris)")
+        if not isinstance(raw, list):
+            self.fail(key, raw, "a list of levels, e.g. [1, 2, 4]")
+        if not raw:
+            self.fail(key, raw, "at least one level (an empty factor gives no runs)")
+        if dotted == PRESET_FACTOR:
+            for level in raw:
+                if not isinstance(level, str) or level not in presets.names():
+                    self.fail(key, level, "presets: " + ", ".join(presets.names()))
+            levels: tuple[Any, ...] = tuple(raw)
+            kind: type = str
+        else:
+            fld = self.field(key, dotted)
+            kind = _kind(fld)
+            levels = tuple(self.value(key, dotted, level) for level in raw)
+        if len(set(levels)) != len(levels):
+            self.fail(key, raw, "distinct levels (a level is listed twice)")
+        return Factor(name=dotted, levels=levels, kind=kind)
+
+    def _range_factor(self, key: str, dotted: str, raw: Any, design: str) -> Factor:
+        if dotted == PRESET_FACTOR:
+            self.fail(key, raw, f"a numeric parameter: a {design} design samples numeric ranges; "
+                                "choose the base preset with the top-level key 'preset'")
+        fld = self.field(key, dotted)
+        kind = _kind(fld)
+        if kind not in (int, float):
+            self.fail(key, raw, f"a numeric parameter: {dotted} is {_allowed(fld)}, which a "
+                                f"{design} design cannot sample (use a factorial design)")
+        if not isinstance(raw, dict) or set(raw) != set(_RANGE_KEYS):
+            self.fail(key, raw, f"a range {{min = ..., max = ...}} within {_allowed(fld)}")
+        lo = self.value(f"{key}.min", dotted, raw["min"])
+        hi = self.value(f"{key}.max", dotted, raw["max"])
+        if not lo < hi:
+            self.fail(key, raw, "min < max")
+        return Factor(name=dotted, lo=float(lo), hi=float(hi), kind=kind)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    return repr(value)
+
+
+def dump_toml(data: Mapping[str, Any]) -> str:
+    """Write the small TOML subset experiment files use (scalars, lists, tables, inline ranges)."""
+    lines: list[str] = []
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    for key, value in data.items():
+        if isinstance(value, Mapping) and not _is_range(value):
+            tables.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for name, table in tables:
+        lines.append(f"\n[{_toml_key(name)}]")
+        for key, value in table.items():
+            if isinstance(value, Mapping) and not _is_range(value):
+                for sub, sub_value in value.items():
+                    lines.append(f"{_toml_key(key)}.{_toml_key(sub)} = {_toml_value(sub_value)}")
+            else:
+                lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
