@@ -126,7 +126,7 @@ def run_batch(run_fn: RunFn, items: list[tuple[str, Any, int]], keep: tuple[str,
         try:
             result = run_fn(params, seed)
             summary = {str(k): float(v) for k, v in result.summary.items()}
-            weekly = thin_weekly(result.weekly, keep, every_weeks)
+            weekly = None if keep == () else thin_weekly(result.weekly, keep, every_weeks)
             status, error = DONE, ""
         except Exception as err:
             summary, weekly, status = {}, None, FAILED
