@@ -45,6 +45,8 @@ DONE, FAILED = "done", "failed"
 
 _CHUNK_RE = re.compile(r"^chunk-(\d{6})\.(parquet|json)$")
 _EXTRA_VERSIONS = ("pyarrow", "SALib", "dask", "distributed")
+LOCK_WAIT_S = 10.0
+"""How long to wait for a folder's lock: a killed sweep's workers hold it until they exit."""
 
 
 def _now() -> str:
@@ -144,8 +146,7 @@ class ResultsStore:
 
     def _lock(self) -> None:
         self._lock_file = open(self.folder / ".lock", "w")  # noqa: SIM115 - held until close
-        # A killed sweep's workers hold the lock until they notice and exit (within a second).
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + LOCK_WAIT_S
         while True:
             try:
                 fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -214,15 +215,17 @@ class ResultsStore:
 
     def close(self, summary: dict[str, Any] | None = None) -> None:
         """Commit what is buffered and record the session's end in the manifest."""
-        self.flush()
-        manifest = read_manifest(self.folder) or _new_manifest(self.spec)
-        self._session.update({"ended": _now(), **(summary or {})})
-        manifest["sessions"][-1] = self._session
-        manifest["ended"] = self._session["ended"]
-        _write_json(self.folder / "manifest.json", manifest)
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+        try:
+            self.flush()
+            manifest = read_manifest(self.folder) or _new_manifest(self.spec)
+            self._session.update({"ended": _now(), **(summary or {})})
+            manifest["sessions"][-1] = self._session
+            manifest["ended"] = self._session["ended"]
+            _write_json(self.folder / "manifest.json", manifest)
+        finally:
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None
 
 
 def open_store(folder: str | Path, spec: ExperimentSpec, *, engine: str = "", fresh: bool = False,
