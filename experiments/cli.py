@@ -24,7 +24,7 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alignsim",
-        description="Agent-based simulator of sales and marketing alignment under governance rules.",
+        description="Agent-based simulator of sales-marketing alignment under governance rules.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:

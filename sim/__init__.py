@@ -2,7 +2,7 @@
 
 from sim import presets
 from sim.model import AlignmentModel
-from sim.params import Params, ParamError
+from sim.params import ParamError, Params
 from sim.run import RunResult, run
 
 __all__ = ["AlignmentModel", "ParamError", "Params", "RunResult", "presets", "run"]

@@ -41,7 +41,7 @@ class OrgParams:
     n_marketers: int = p(6, lo=1, hi=600, unit="people", doc="marketers")
     rep_hours_per_week: float = p(40.0, lo=10, hi=70, unit="h/week",
                                   doc="working hours of one rep")
-    rep_cost_per_week_usd: float = p(3_000.0, lo=0, hi=50_000, unit="USD/week",
+    rep_cost_per_week_usd: float = p(5_000.0, lo=0, hi=50_000, unit="USD/week",
                                      doc="loaded cost of one rep (salary, tools)")
     rep_skill_mean: float = p(1.0, lo=0.5, hi=1.5, unit="x",
                               doc="mean multiplier of a rep's win probability")
@@ -50,7 +50,7 @@ class OrgParams:
                                        doc="hours each participant spends in one planning event")
     mql_followup_hours: float = p(1.0, lo=0.1, hi=8, unit="h/MQL",
                                   doc="hours to contact and qualify one MQL")
-    opportunity_hours_per_week: float = p(1.5, lo=0.1, hi=10, unit="h/opportunity/week",
+    opportunity_hours_per_week: float = p(1.0, lo=0.1, hi=10, unit="h/opportunity/week",
                                           doc="hours one open opportunity needs each week")
     account_hours_per_customer: float = p(0.25, lo=0, hi=5, unit="h/customer/week",
                                           doc="account-management hours one customer wants")
@@ -62,13 +62,13 @@ class OrgParams:
 class MarketParams:
     """The market: segments SMB / mid-market / enterprise (index 0, 1, 2)."""
 
-    inquiry_alpha: float = p(2.2, lo=0.01, hi=100, unit="inquiries/week/USD^0.7",
+    inquiry_alpha: float = p(0.024, lo=0.01, hi=100, unit="inquiries/week/USD^0.7",
                              doc="inquiries per week = Poisson(alpha * demand spend^elasticity)")
     spend_elasticity: float = p(0.7, lo=0.1, hi=1.0, unit="-",
                                 doc="diminishing returns of demand spend", source="model brief")
     budget_ratio: float = p(0.22, lo=0.01, hi=1.0, unit="of revenue",
                             doc="sales+marketing budget as a share of trailing revenue")
-    initial_arr_usd: float = p(40e6, lo=1e5, hi=1e11, unit="USD/year",
+    initial_arr_usd: float = p(60e6, lo=1e5, hi=1e11, unit="USD/year",
                                doc="installed-base ARR at week 0")
     segment_mix_smb: float = p(0.6, lo=0, hi=1, unit="share", doc="SMB share of inquiries")
     segment_mix_mid: float = p(0.3, lo=0, hi=1, unit="share",
@@ -76,7 +76,7 @@ class MarketParams:
     deal_size_scale: float = p(1.0, lo=0.1, hi=10, unit="x",
                                doc="multiplier on segment deal sizes (12k/45k/150k USD ARR)")
     win_rate_scale: float = p(1.0, lo=0.2, hi=3, unit="x",
-                              doc="multiplier on segment base win rates (0.33/0.27/0.21)")
+                              doc="multiplier on segment base win rates (0.22/0.18/0.14)")
     cycle_scale: float = p(1.0, lo=0.2, hi=5, unit="x",
                            doc="multiplier on segment sales cycles (4/10/22 weeks)")
     churn_scale: float = p(1.0, lo=0, hi=5, unit="x",
@@ -110,7 +110,7 @@ class GovernanceParams:
     sla_followup_weeks: int = p(1, lo=1, hi=8, unit="weeks",
                                 doc="weeks within which an MQL must be contacted under an SLA")
     lead_definition: str = p("unilateral", choices=("unilateral", "agreed"),
-                             doc="marketing sets the MQL threshold alone, or it is agreed at planning")
+                             doc="marketing sets the MQL threshold alone, or planning agrees it")
     shared_scoreboard: bool = p(False, doc="both departments see the whole funnel's outcomes")
 
 
@@ -119,7 +119,7 @@ class BehaviourParams:
     trust_initial: float = p(0.5, lo=0, hi=1, unit="0-1",
                              doc="initial trust of each person in the other department")
     cooperation_initial: float = p(0.5, lo=0, hi=1, unit="probability",
-                                   doc="initial propensity to cooperate (prompt follow-up, feedback)")
+                                   doc="initial propensity to cooperate (follow-up, feedback)")
     prospect_bias: float = p(1.6, lo=1, hi=5, unit="x",
                              doc="how much reps overvalue own prospects over marketing leads")
     scoring_noise: float = p(0.25, lo=0, hi=1, unit="sd",

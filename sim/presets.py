@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.params import Params, ParamError
+from sim.params import ParamError, Params
 
 # Arms share a neutral base so that they differ in the planning owner (and structure) only.
 _ARM_BASE: dict[str, Any] = {

@@ -1,0 +1,147 @@
+"""Sales rep: splits the week's hours by perceived value per hour, and judges MQLs.
+
+Time allocation: live opportunities have first call on the week (deals in hand come first);
+the remaining hours are a noisy best response (a power-law choice rule, Luce 1959) over MQL
+follow-up, account management and own prospecting, in proportion to perceived value per hour
+raised to ALLOCATION_SHARPNESS, each capped by what the work needs; prospecting is uncapped.
+The perceived value of an MQL reads the rep's belief that an MQL closes and trust in marketing;
+own prospects are overvalued by `prospect_bias` to the extent pay is on the rep's own bookings
+(1 - w_shared). Account work earns expansion (upsell) bookings, which count as the rep's own,
+and saves renewals, which earn a small commission under siloed pay and full credit under
+shared revenue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.base import SALES_DEPT, Person
+
+if TYPE_CHECKING:
+    from sim.model import AlignmentModel
+
+OPPORTUNITIES, MQL_FOLLOW_UP, ACCOUNTS, PROSPECTING = range(4)
+ACTIVITIES = ("opportunities", "mql_follow_up", "accounts", "prospecting")
+ALLOCATION_SHARPNESS = 2.0
+RENEWAL_COMMISSION = 0.3
+# Acceptance bar on the rep's read of a lead's fit; low trust raises it.
+ACCEPT_BAR = 0.5
+ACCEPT_TRUST_SLOPE = 0.3
+# Share of hours a rep spends on accounts when behaviour is switched off (docking).
+FIXED_ACCOUNT_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Workload:
+    hours_available: float
+    pending_mqls: int
+    open_opportunities: int
+    accounts: int
+
+
+@dataclass(frozen=True)
+class Economics:
+    """What every rep knows of the business, from last weeks' averages."""
+
+    mql_deal_usd: float
+    prospect_deal_usd: float
+    opportunity_value_usd: float   # expected value of an open opportunity
+    cycle_weeks: float
+    qualification_rate: float
+    prospects_per_hour: float
+    opportunity_hours: float
+    mql_hours: float
+    account_hours: float
+    account_arr_usd: float
+    weekly_churn: float
+    churn_cut_by_attention: float
+    expansion_per_week: float
+    w_shared: float
+    prospect_bias: float
+
+
+class SalesRep(Person):
+    department = SALES_DEPT
+    role = "sales_rep"
+
+    def __init__(self, model: AlignmentModel, rng: np.random.Generator, index: int,
+                 trust: float, cooperation: float, skill: float) -> None:
+        super().__init__(model, rng, trust, cooperation)
+        self.index = index
+        self.skill = skill
+        self.belief_mql_win = 0.08
+        """Believed chance that a contacted MQL ends won."""
+        self.belief_prospect_win = 0.18
+        """Believed chance that an own prospect ends won."""
+        self.hours = np.zeros(4)
+        self.contacts = 0
+        self._contact_carry = 0.0
+        self.sanctions = 0
+
+    def perceived_values(self, econ: Economics) -> np.ndarray:
+        """Value per hour of each activity as this rep sees it, USD/h."""
+        path = econ.qualification_rate * econ.opportunity_hours * econ.cycle_weeks
+        opp = econ.opportunity_value_usd / (econ.opportunity_hours * econ.cycle_weeks)
+        mql = (self.belief_mql_win * econ.mql_deal_usd * (0.5 + self.trust)
+               / (econ.mql_hours + path))
+        own_premium = econ.prospect_bias ** (1.0 - econ.w_shared)
+        prospect = (self.belief_prospect_win * econ.prospect_deal_usd * own_premium
+                    / (1.0 / max(econ.prospects_per_hour, 1e-9) + path))
+        credit = (1.0 - econ.w_shared) * RENEWAL_COMMISSION + econ.w_shared
+        accounts = ((econ.churn_cut_by_attention * econ.weekly_churn * credit
+                     + econ.expansion_per_week) * econ.account_arr_usd
+                    / max(econ.account_hours, 1e-9))
+        return np.array([opp, mql, accounts, prospect])
+
+    def allocate_time(self, work: Workload, econ: Economics, behaviour_on: bool) -> None:
+        demand = np.array([
+            work.open_opportunities * econ.opportunity_hours,
+            work.pending_mqls * econ.mql_hours,
+            work.accounts * econ.account_hours,
+            np.inf,
+        ])
+        if behaviour_on:
+            # Live deals have first call on the week; the rest is split by perceived value.
+            weights = np.maximum(self.perceived_values(econ), 1e-9) ** ALLOCATION_SHARPNESS
+            weights[OPPORTUNITIES] = np.inf
+        else:
+            # Docking: every MQL and opportunity is worked, a fixed share goes to accounts.
+            weights = np.array([np.inf, np.inf, FIXED_ACCOUNT_SHARE, 1 - FIXED_ACCOUNT_SHARE])
+        self.hours = fill_hours(work.hours_available, demand, weights)
+        wanted = self.hours[MQL_FOLLOW_UP] / econ.mql_hours + self._contact_carry
+        self.contacts = int(wanted)
+        self._contact_carry = min(wanted - self.contacts, 1.0) if work.pending_mqls else 0.0
+
+    @property
+    def acceptance_bar(self) -> float:
+        return ACCEPT_BAR + ACCEPT_TRUST_SLOPE * (0.5 - self.trust)
+
+
+def fill_hours(total: float, demand: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Split `total` hours in proportion to `weights`, never past an activity's demand.
+
+    An infinite weight means 'first call on the hours' (up to demand). Hours an activity cannot
+    use go to the others, again by weight.
+    """
+    hours = np.zeros(len(demand))
+    left = total
+    first = np.isinf(weights)
+    for i in np.flatnonzero(first):
+        hours[i] = min(demand[i], left)
+        left -= hours[i]
+    open_ = ~first & (demand > 0)
+    while left > 1e-9 and open_.any():
+        share = np.where(open_, weights, 0.0)
+        share = left * share / share.sum()
+        capped = open_ & (share >= demand - hours)
+        if not capped.any():
+            hours += share
+            break
+        for i in np.flatnonzero(capped):
+            left -= demand[i] - hours[i]
+            hours[i] = demand[i]
+        open_ &= ~capped
+    return hours

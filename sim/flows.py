@@ -1,0 +1,55 @@
+"""This week's flows: counters the mechanisms add to and the metrics read.
+
+Stocks (leads by stage, customers, ARR) live in their tables; flows happen during a week and are
+reset at its start, so every weekly metric is a pure function of the model's state at week end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass
+class Flows:
+    inquiries: int = 0
+    mqls: int = 0
+    mqls_new: int = 0
+    mqls_contacted: int = 0
+    mqls_accepted: int = 0
+    mqls_rejected: int = 0
+    mqls_returned_unworked: int = 0
+    mqls_never_contacted: int = 0
+    mql_wait_weeks: float = 0.0
+    mqls_overdue: int = 0
+    sla_detections: int = 0
+    prospects: int = 0
+    sals_marketing: int = 0
+    sqls_marketing: int = 0
+    sqls_sales: int = 0
+    disqualified: int = 0
+    won_marketing: int = 0
+    won_sales: int = 0
+    lost: int = 0
+    bookings_marketing_usd: float = 0.0
+    bookings_sales_usd: float = 0.0
+    won_cycle_weeks: float = 0.0
+    churned_logos: int = 0
+    churned_arr_usd: float = 0.0
+    expansion_arr_usd: float = 0.0
+    revenue_usd: float = 0.0
+    new_business_revenue_usd: float = 0.0
+    marketing_sourced_revenue_usd: float = 0.0
+    budget_usd: float = 0.0
+    marketing_spend_usd: float = 0.0
+    sales_spend_usd: float = 0.0
+    meeting_hours: float = 0.0
+    feedback_reports: int = 0
+    lobbying_hours: float = 0.0
+    scoring_error_sq: float = 0.0
+
+    def reset(self) -> None:
+        for f in fields(self):
+            setattr(self, f.name, f.default)
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

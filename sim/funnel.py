@@ -1,0 +1,285 @@
+"""The lead funnel: inquiries, nurture and scoring, hand-off, qualification and the pipeline.
+
+Each function acts on whole columns of the LeadTable; per-rep decisions arrive as arrays indexed
+by rep (hours, contact budgets, acceptance bars), so a week costs a fixed number of numpy calls
+whatever the number of leads.
+
+- Scoring: score = 0.6 fit + 0.4 readiness + sd * z, with a persistent per-lead error z; the sd
+  shrinks with closed-loop feedback. A score at or above the threshold makes an MQL.
+- Speed to lead: an MQL nobody contacts loses readiness fast (readiness_decay_untouched a week);
+  lead-response studies (Oldroyd, McElheran & Elkington 2011) find contact odds fall steeply with
+  delay.
+- Qualification on first contact: P(SQL) rises with fit and readiness. Win probability is set at
+  opportunity entry from segment base rate, fit, readiness, rep skill and enablement; the cycle
+  shortens with readiness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.flows import Flows
+from sim.leads import MARKETING, NO_OWNER, NO_WEEK, SALES, LeadTable, Stage
+from sim.market import PROSPECT_MIX, Market
+
+SCORE_FIT_WEIGHT = 0.6
+QUALIFY_SLOPE = 1.2
+WIN_FIT_ELASTICITY = 1.2
+MAX_RETURNS = 2
+# A lead handed back waits this long in nurture before it can be an MQL again.
+RECYCLE_WEEKS = 4
+UNTOUCHED_MQL_EXPIRY_WEEKS = 26
+NEGLECTED_OPPORTUNITY_WIN_LOSS = 0.05
+# Fit distributions of new inquiries by marketers' mode: Beta(a, b) and a volume multiplier.
+MODE_FIT = np.array([[2.0, 3.5], [2.0, 3.0], [2.5, 2.5]])
+MODE_VOLUME = np.array([1.3, 1.0, 0.7])
+PROSPECT_FIT = (3.0, 3.0)
+NEW_READINESS = (2.0, 5.0)
+PROSPECT_READINESS = (2.0, 4.0)
+REP_JUDGEMENT_SD = 0.1
+
+
+@dataclass(frozen=True)
+class RepDecisions:
+    """What reps decided this week, indexed by rep."""
+
+    contacts: np.ndarray        # MQLs each rep will contact
+    accept_bar: np.ndarray      # acceptance bar on perceived fit
+    cooperating: np.ndarray     # returns unworked leads (True) or hoards them (False)
+    opportunity_hours: np.ndarray
+    skill: np.ndarray
+
+
+def _fit_draw(rng: np.random.Generator, a: np.ndarray | float, b: np.ndarray | float, n: int,
+              heterogeneity: float) -> np.ndarray:
+    q = rng.beta(a, b, n)
+    mean = np.asarray(a) / (np.asarray(a) + np.asarray(b))
+    return np.clip(mean + (q - mean) * heterogeneity, 0.0, 1.0)
+
+
+def create_inquiries(leads: LeadTable, market: Market, week: int, n: int,
+                     mode_weights: np.ndarray, heterogeneity: float,
+                     rng: np.random.Generator) -> None:
+    if n == 0:
+        return
+    mode = rng.choice(3, size=n, p=mode_weights)
+    fit = _fit_draw(rng, MODE_FIT[mode, 0], MODE_FIT[mode, 1], n, heterogeneity)
+    leads.add(
+        segment=rng.choice(3, size=n, p=market.segment_weights(market.inquiry_mix)),
+        source=np.full(n, MARKETING),
+        fit=fit,
+        readiness=rng.beta(*NEW_READINESS, n),
+        score_z=rng.standard_normal(n),
+        score=np.zeros(n),
+        stage=np.full(n, Stage.INQUIRY),
+        created_week=np.full(n, week),
+    )
+
+
+def volume_multiplier(mode_shares: np.ndarray) -> float:
+    return float(mode_shares @ MODE_VOLUME)
+
+
+def mode_lead_weights(mode_shares: np.ndarray) -> np.ndarray:
+    w = mode_shares * MODE_VOLUME
+    return w / w.sum()
+
+
+def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: float,
+                    nurture_gain: float, nurture_decay: float, nurture_max_weeks: int,
+                    pending_per_rep: np.ndarray, flows: Flows) -> None:
+    """Marketing's week: recycle returned leads, nurture, score, make and route MQLs."""
+    stage = leads.stage
+    returned = stage == Stage.RETURNED
+    if returned.any():
+        spent = returned & (leads.returns > MAX_RETURNS)
+        stage[spent] = Stage.DISQUALIFIED
+        stage[returned & ~spent] = Stage.NURTURE
+        flows.disqualified += int(spent.sum())
+    pool = (stage == Stage.INQUIRY) | (stage == Stage.NURTURE)
+    r = leads.readiness
+    r[pool] += nurture_gain * (1 - r[pool]) - nurture_decay * r[pool]
+    leads.score[pool] = (SCORE_FIT_WEIGHT * leads.fit[pool]
+                         + (1 - SCORE_FIT_WEIGHT) * r[pool] + scoring_sd * leads.score_z[pool])
+    eligible = (leads.returns == 0) | (week - leads.mql_week >= RECYCLE_WEEKS)
+    new_mql = pool & eligible & (leads.score >= threshold)
+    stale = pool & ~new_mql & ((week - leads.created_week) >= nurture_max_weeks)
+    stage[pool & ~new_mql] = Stage.NURTURE
+    stage[stale] = Stage.DISQUALIFIED
+    flows.disqualified += int(stale.sum())
+    idx = np.flatnonzero(new_mql)
+    if len(idx) == 0:
+        return
+    flows.mqls_new += int((leads.returns[idx] == 0).sum())
+    stage[idx] = Stage.MQL
+    leads.mql_week[idx] = week
+    leads.contact_week[idx] = NO_WEEK
+    # Route to the least-loaded reps first, round robin (stable order breaks ties by index).
+    order = np.argsort(pending_per_rep, kind="stable")
+    leads.owner[idx] = order[np.arange(len(idx)) % len(order)]
+    flows.mqls += len(idx)
+    err = leads.score[idx] - (SCORE_FIT_WEIGHT * leads.fit[idx]
+                              + (1 - SCORE_FIT_WEIGHT) * r[idx])
+    flows.scoring_error_sq += float(err @ err)
+
+
+def pending_mqls_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
+    mask = leads.stage == Stage.MQL
+    return np.bincount(leads.owner[mask], minlength=n_reps)[:n_reps]
+
+
+def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
+            gate: bool, followup_weeks: int, sla_on: bool, detection_prob: float,
+            untouched_decay: float, rng: np.random.Generator, flows: Flows) -> np.ndarray:
+    """Reps contact their oldest MQLs up to their contact budget and accept or reject them;
+    overdue MQLs are returned by cooperating reps and hoarded by the others; under an SLA an
+    overdue lead is detected with some probability and forced back.
+
+    Returns the number of SLA detections per rep (for sanctions).
+    """
+    n_reps = len(reps.contacts)
+    detections = np.zeros(n_reps, dtype=np.int64)
+    pending = np.flatnonzero(leads.stage == Stage.MQL)
+    if len(pending) == 0:
+        return detections
+    owner = leads.owner[pending]
+    order = np.lexsort((pending, leads.mql_week[pending], owner))
+    pending, owner = pending[order], owner[order]
+    starts = np.searchsorted(owner, np.arange(n_reps))
+    rank = np.arange(len(pending)) - starts[owner]
+    contact = rank < reps.contacts[owner]
+
+    met = pending[contact]
+    who = owner[contact]
+    flows.mqls_contacted += len(met)
+    flows.mql_wait_weeks += float((week - leads.mql_week[met]).sum())
+    leads.contact_week[met] = week
+    if gate:
+        # A rep reads fit with noise; low trust in marketing discounts what they read.
+        read = leads.fit[met] * (0.75 + 0.5 * trust[who]) + REP_JUDGEMENT_SD * rng.standard_normal(
+            len(met))
+        accept = read >= reps.accept_bar[who]
+    else:
+        accept = np.ones(len(met), dtype=bool)
+    took, refused = met[accept], met[~accept]
+    leads.stage[took] = Stage.SAL
+    flows.mqls_accepted += len(took)
+    flows.sals_marketing += len(took)
+    _return_to_marketing(leads, refused, week)
+    flows.mqls_rejected += len(refused)
+
+    waiting = pending[~contact]
+    holder = owner[~contact]
+    leads.readiness[waiting] *= 1 - untouched_decay
+    overdue = (week - leads.mql_week[waiting]) >= followup_weeks
+    flows.mqls_overdue += int(overdue.sum())
+    give_back = overdue & reps.cooperating[holder]
+    if sla_on:
+        caught = overdue & ~give_back & (rng.random(len(waiting)) < detection_prob)
+        detections = np.bincount(holder[caught], minlength=n_reps)[:n_reps]
+        flows.sla_detections += int(caught.sum())
+        give_back |= caught
+    _return_to_marketing(leads, waiting[give_back], week)
+    flows.mqls_returned_unworked += int(give_back.sum())
+    expired = waiting[~give_back & ((week - leads.mql_week[waiting])
+                                    >= UNTOUCHED_MQL_EXPIRY_WEEKS)]
+    leads.stage[expired] = Stage.DISQUALIFIED
+    flows.mqls_never_contacted += len(expired)
+    flows.disqualified += len(expired)
+    return detections
+
+
+def _return_to_marketing(leads: LeadTable, idx: np.ndarray, week: int) -> None:
+    leads.stage[idx] = Stage.RETURNED
+    leads.mql_week[idx] = week
+    leads.owner[idx] = NO_OWNER
+    leads.returns[idx] += 1
+
+
+def hoarded_count(leads: LeadTable, week: int, followup_weeks: int) -> int:
+    mask = leads.stage == Stage.MQL
+    return int(((week - leads.mql_week[mask]) >= followup_weeks).sum())
+
+
+def add_prospects(leads: LeadTable, market: Market, week: int, per_rep: np.ndarray,
+                  heterogeneity: float, rng: np.random.Generator, flows: Flows) -> None:
+    """Reps' own prospects enter as accepted leads (SAL) owned by the rep who found them."""
+    n = int(per_rep.sum())
+    if n == 0:
+        return
+    leads.add(
+        segment=rng.choice(3, size=n, p=market.segment_weights(PROSPECT_MIX)),
+        source=np.full(n, SALES),
+        fit=_fit_draw(rng, *PROSPECT_FIT, n, heterogeneity),
+        readiness=rng.beta(*PROSPECT_READINESS, n),
+        score_z=np.zeros(n),
+        score=np.zeros(n),
+        stage=np.full(n, Stage.SAL),
+        owner=np.repeat(np.arange(len(per_rep)), per_rep),
+        created_week=np.full(n, week),
+        contact_week=np.full(n, week),
+    )
+    flows.prospects += n
+
+
+def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
+            enablement_lift: float, rng: np.random.Generator, flows: Flows) -> None:
+    """First contact of accepted leads: an opportunity (SQL) or disqualified."""
+    idx = np.flatnonzero(leads.stage == Stage.SAL)
+    if len(idx) == 0:
+        return
+    q, r = leads.fit[idx], leads.readiness[idx]
+    p_qualify = np.clip(QUALIFY_SLOPE * (0.5 * q + 0.5 * r), 0.02, 0.98)
+    ok = rng.random(len(idx)) < p_qualify
+    opp, dq = idx[ok], idx[~ok]
+    leads.stage[dq] = Stage.DISQUALIFIED
+    flows.disqualified += len(dq)
+    seg = leads.segment[opp]
+    q, r = leads.fit[opp], leads.readiness[opp]
+    win = (market.base_win_rate[seg] * (q / 0.5) ** WIN_FIT_ELASTICITY
+           * skill[leads.owner[opp]] * (1 + enablement_lift) * (0.6 + 0.8 * r))
+    leads.win_prob[opp] = np.clip(win, 0.01, 0.95)
+    leads.cycle_left[opp] = (market.cycle_weeks[seg] * (1.4 - 0.8 * r)
+                             * rng.lognormal(0.0, 0.25, len(opp)))
+    leads.deal_value[opp] = (market.deal_size_usd[seg] * (0.7 + 0.6 * q)
+                             * rng.lognormal(0.0, 0.35, len(opp)))
+    leads.opp_week[opp] = week
+    leads.stage[opp] = Stage.SQL
+    src = leads.source[opp]
+    flows.sqls_marketing += int((src == MARKETING).sum())
+    flows.sqls_sales += int((src == SALES).sum())
+
+
+def open_opportunities_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
+    mask = leads.stage == Stage.SQL
+    return np.bincount(leads.owner[mask], minlength=n_reps)[:n_reps]
+
+
+def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
+                     rng: np.random.Generator, flows: Flows) -> np.ndarray:
+    """Open opportunities progress by the attention they get; those due close won or lost.
+
+    Returns the row indices of deals won this week.
+    """
+    idx = np.flatnonzero(leads.stage == Stage.SQL)
+    if len(idx) == 0:
+        return idx
+    progress = progress_per_rep[leads.owner[idx]]
+    leads.cycle_left[idx] -= progress
+    leads.win_prob[idx] *= 1 - NEGLECTED_OPPORTUNITY_WIN_LOSS * (1 - progress)
+    due = idx[leads.cycle_left[idx] <= 0]
+    won_mask = rng.random(len(due)) < leads.win_prob[due]
+    won, lost = due[won_mask], due[~won_mask]
+    leads.stage[won] = Stage.WON
+    leads.stage[lost] = Stage.LOST
+    flows.lost += len(lost)
+    mkt = leads.source[won] == MARKETING
+    flows.won_marketing += int(mkt.sum())
+    flows.won_sales += int((~mkt).sum())
+    value = leads.deal_value[won]
+    flows.bookings_marketing_usd += float(value[mkt].sum())
+    flows.bookings_sales_usd += float(value[~mkt].sum())
+    flows.won_cycle_weeks += float((week - leads.opp_week[won]).sum())
+    return won

@@ -1,0 +1,219 @@
+"""Metrics: pure functions of the model's state, weekly through Mesa's DataCollector, and a run
+summary over the measured weeks computed from the weekly table alone.
+
+Weekly flows are recorded as counts and sums so that run-level rates are ratios of sums (an
+acceptance rate over the run is accepted / routed over all measured weeks, not a mean of noisy
+weekly ratios). Weekly rates with nothing to divide are 0.
+
+Definitions (see docs/odd.md): MQL acceptance = MQLs accepted by sales / MQL hand-offs (a lead
+recycled and handed over again counts again); inquiry-to-MQL counts first hand-offs; closure =
+marketing-sourced deals won / MQLs accepted; win rate = won / (won + lost) on all opportunities;
+marketing-sourced share = marketing-sourced bookings / all bookings; new-business share =
+revenue from customers in their first 52 weeks / all revenue; churn is annualised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
+from sim.leads import Stage
+from sim.network import cross_department_ties
+
+if TYPE_CHECKING:
+    from sim.model import AlignmentModel
+
+Reporter = Callable[["AlignmentModel"], float]
+KOTLER_TYPES = ("Undefined", "Defined", "Aligned", "Integrated")
+FLOW_COLUMNS = (
+    "inquiries", "mqls", "mqls_new", "mqls_contacted", "mqls_accepted", "mqls_rejected",
+    "mqls_returned_unworked", "mqls_never_contacted", "mql_wait_weeks", "mqls_overdue",
+    "sla_detections", "prospects", "sals_marketing", "sqls_marketing", "sqls_sales",
+    "disqualified", "won_marketing", "won_sales", "lost", "bookings_marketing_usd",
+    "bookings_sales_usd", "won_cycle_weeks", "churned_logos", "churned_arr_usd",
+    "expansion_arr_usd", "revenue_usd",
+    "new_business_revenue_usd", "marketing_sourced_revenue_usd", "budget_usd",
+    "marketing_spend_usd", "sales_spend_usd", "meeting_hours", "feedback_reports",
+    "lobbying_hours",
+)
+
+
+def _div(a: float, b: float) -> float:
+    return float(a) / float(b) if b > 0 else 0.0
+
+
+def _mean(values: list[float]) -> float:
+    return float(np.mean(values)) if values else 0.0
+
+
+def cooperation_sales(m: AlignmentModel) -> float:
+    return _mean([r.cooperating for r in m.reps])
+
+
+def cooperation_marketing(m: AlignmentModel) -> float:
+    return _mean([p.cooperating for p in m.marketers])
+
+
+def trust_sales_in_marketing(m: AlignmentModel) -> float:
+    return _mean([r.trust for r in m.reps])
+
+
+def trust_marketing_in_sales(m: AlignmentModel) -> float:
+    return _mean([p.trust for p in m.marketers])
+
+
+def hour_share(activity: int) -> Reporter:
+    def share(m: AlignmentModel) -> float:
+        return _div(m.rep_hours[:, activity].sum(), m.rep_hours.sum())
+    return share
+
+
+def sla_compliance(m: AlignmentModel) -> float:
+    f = m.flows
+    return 1.0 - _div(f.mqls_overdue, f.mqls_contacted + f.mqls_overdue)
+
+
+def cross_tie_density(m: AlignmentModel) -> float:
+    return min(1.0, _div(cross_department_ties(m.network), len(m.marketers) * 3))
+
+
+def alignment_components(m: AlignmentModel) -> dict[str, float]:
+    """Kotler-style diagnostic dimensions, each scored 0-1."""
+    g = m.governance
+    return {
+        "agreed_lead_definition": float(g.planner_sets_threshold),
+        "sla_compliance": sla_compliance(m) if g.monitoring.sla_on else 0.0,
+        "planning_frequency": float(np.log(52 / g.cadence_weeks) / np.log(52)),
+        "shared_metrics": g.w_shared / 0.8,
+        "feedback": m.feedback_rate,
+        "trust": (trust_sales_in_marketing(m) + trust_marketing_in_sales(m)) / 2,
+        "cross_ties": cross_tie_density(m),
+    }
+
+
+def alignment_index(m: AlignmentModel) -> float:
+    """20-100, like Kotler, Rackham & Krishnaswamy's diagnostic (20 items scored 1-5)."""
+    return 20.0 + 80.0 * float(np.mean(list(alignment_components(m).values())))
+
+
+def kotler_type(index: float) -> int:
+    """0 Undefined (<40), 1 Defined (<60), 2 Aligned (<80), 3 Integrated."""
+    return int(np.clip((index - 20) // 20, 0, 3))
+
+
+def conflict_index(m: AlignmentModel) -> float:
+    f = m.flows
+    parts = [
+        1 - trust_sales_in_marketing(m),
+        1 - trust_marketing_in_sales(m),
+        _div(f.mqls_rejected, f.mqls_contacted),
+        _div(m.hoarded, m.hoarded + f.mqls_contacted),
+        min(1.0, _div(f.lobbying_hours, 40.0 * max(len(m.leaders), 1))),
+    ]
+    return float(np.mean(parts))
+
+
+def scoring_accuracy(m: AlignmentModel) -> float:
+    """1 - root mean squared score error of this week's MQLs (1 = perfect scoring)."""
+    return 1.0 - np.sqrt(_div(m.flows.scoring_error_sq, m.flows.mqls)) if m.flows.mqls else 0.0
+
+
+def _flow(name: str) -> Reporter:
+    return lambda m: float(getattr(m.flows, name))
+
+
+def _stage(stage: Stage) -> Reporter:
+    return lambda m: float((m.leads.stage == stage).sum())
+
+
+def weekly_reporters() -> dict[str, Reporter]:
+    reporters: dict[str, Reporter] = {name: _flow(name) for name in FLOW_COLUMNS}
+    reporters |= {f"active_{s.name.lower()}": _stage(s) for s in Stage}
+    reporters |= {
+        "leads_created": lambda m: float(m.leads.created),
+        "leads_archived": lambda m: float(m.leads.archived.sum()),
+        "archived_won": lambda m: float(m.leads.archived[Stage.WON].sum()),
+        "archived_lost": lambda m: float(m.leads.archived[Stage.LOST].sum()),
+        "archived_disqualified": lambda m: float(m.leads.archived[Stage.DISQUALIFIED].sum()),
+        "customers": lambda m: float(len(m.customers)),
+        "customers_won_total": lambda m: float(m.customers.won_total),
+        "customers_churned_total": lambda m: float(m.customers.churned_total),
+        "arr_usd": lambda m: float(m.customers.arr.sum()),
+        "hoarded_leads": lambda m: float(m.hoarded),
+        "mql_acceptance_rate": lambda m: _div(m.flows.mqls_accepted, m.flows.mqls),
+        "inquiry_to_mql_rate": lambda m: _div(m.flows.mqls_new, m.flows.inquiries),
+        "win_rate": lambda m: _div(m.flows.won_marketing + m.flows.won_sales,
+                                   m.flows.won_marketing + m.flows.won_sales + m.flows.lost),
+        "speed_to_lead_weeks": lambda m: _div(m.flows.mql_wait_weeks, m.flows.mqls_contacted),
+        "opportunity_share": hour_share(OPPORTUNITIES),
+        "mql_follow_up_share": hour_share(MQL_FOLLOW_UP),
+        "account_share": hour_share(ACCOUNTS),
+        "prospecting_share": hour_share(PROSPECTING),
+        "rep_hours": lambda m: float(m.rep_hours.sum()),
+        "scoring_accuracy": scoring_accuracy,
+        "cooperation_sales": cooperation_sales,
+        "cooperation_marketing": cooperation_marketing,
+        "trust_sales_in_marketing": trust_sales_in_marketing,
+        "trust_marketing_in_sales": trust_marketing_in_sales,
+        "feedback_rate": lambda m: float(m.feedback_rate),
+        "lobbying_effort": lambda m: _div(m.flows.lobbying_hours, 40.0 * len(m.leaders)),
+        "conflict_index": conflict_index,
+        "alignment_index": alignment_index,
+        "alignment_type": lambda m: float(kotler_type(alignment_index(m))),
+        "mql_threshold": lambda m: float(m.plan.mql_threshold),
+        "marketing_share_of_budget": lambda m: float(m.allocation.marketing_usd
+                                                     / max(m.allocation.total_usd, 1e-9)),
+        "won_cycle_median_weeks": lambda m: float(np.median(m.won_cycles))
+        if m.won_cycles else 0.0,
+    }
+    return reporters
+
+
+def summarise(weekly: pd.DataFrame, burn_in_weeks: int) -> dict[str, float]:
+    """Run-level metrics over the weeks after the burn-in, from the weekly table alone."""
+    w = weekly[weekly.index > burn_in_weeks]
+    s = w.sum()
+    n_weeks = max(len(w), 1)
+    won = s.won_marketing + s.won_sales
+    bookings = s.bookings_marketing_usd + s.bookings_sales_usd
+    spend = s.marketing_spend_usd + s.sales_spend_usd
+    mean_customers = w.customers.mean() if len(w) else 0.0
+    mean_arr = w.arr_usd.mean() if len(w) else 0.0
+    per_year = 52.0 / n_weeks
+    summary = {
+        "mql_acceptance_rate": _div(s.mqls_accepted, s.mqls),
+        "inquiry_to_mql_rate": _div(s.mqls_new, s.inquiries),
+        "mql_to_opportunity_rate": _div(s.sqls_marketing, s.mqls),
+        "mql_to_won_rate": _div(s.won_marketing, s.mqls),
+        "closure_rate": _div(s.won_marketing, s.mqls_accepted),
+        "win_rate": _div(won, won + s.lost),
+        "avg_deal_size_usd": _div(bookings, won),
+        "bookings_usd_per_week": bookings / n_weeks,
+        "revenue_usd_per_week": s.revenue_usd / n_weeks,
+        "new_business_revenue_usd_per_week": s.new_business_revenue_usd / n_weeks,
+        "new_business_share": _div(s.new_business_revenue_usd, s.revenue_usd),
+        "marketing_sourced_share": _div(s.bookings_marketing_usd, bookings),
+        "logo_churn_annual": _div(s.churned_logos, mean_customers) * per_year,
+        "revenue_churn_annual": _div(s.churned_arr_usd, mean_arr) * per_year,
+        "sales_cycle_weeks_median": float(w.won_cycle_median_weeks.iloc[-1]) if len(w) else 0.0,
+        "speed_to_lead_weeks": _div(s.mql_wait_weeks, s.mqls_contacted),
+        "mqls_never_contacted_share": _div(s.mqls_never_contacted, s.mqls),
+        "cost_per_lead_usd": _div(s.marketing_spend_usd, s.inquiries),
+        "cost_per_mql_usd": _div(s.marketing_spend_usd, s.mqls),
+        "cost_per_won_usd": _div(spend, won),
+        "cost_of_sales": _div(s.sales_spend_usd, bookings),
+        "prospecting_share": _div((w.prospecting_share * w.rep_hours).sum(), s.rep_hours),
+        "account_share": _div((w.account_share * w.rep_hours).sum(), s.rep_hours),
+        "arr_end_usd": float(w.arr_usd.iloc[-1]) if len(w) else 0.0,
+    }
+    for name in ("hoarded_leads", "scoring_accuracy", "cooperation_sales",
+                 "cooperation_marketing", "trust_sales_in_marketing", "trust_marketing_in_sales",
+                 "feedback_rate", "lobbying_effort", "conflict_index", "alignment_index",
+                 "mql_threshold", "marketing_share_of_budget"):
+        summary[name] = float(w[name].mean()) if len(w) else 0.0
+    summary["alignment_type"] = float(kotler_type(summary["alignment_index"]))
+    return {k: float(v) for k, v in summary.items()}

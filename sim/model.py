@@ -1,0 +1,346 @@
+"""The Mesa model of the firm: builds the organisation and schedules the weekly stages.
+
+`step()` reads like the process overview of the model brief. Every stage reads the state the
+previous stage left and people decide from what they saw, so the order in which people of one
+kind act cannot change results (each person draws from a Generator of their own).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from agents import CMO, CRO, FinancePlanner, HeadOfSales, Leader, Marketer, SalesRep
+from agents.base import Person
+from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING, Workload
+from sim import funnel, metrics
+from sim.budget import Allocation, Budget
+from sim.customers import CustomerTable, churn_hazard
+from sim.evidence import build_evidence, rep_economics
+from sim.flows import Flows
+from sim.governance import Governance, from_params
+from sim.leads import MARKETING, LeadTable
+from sim.market import DEAL_SIZE_USD, Market
+from sim.network import build_network
+from sim.params import Params
+from sim.planning import (
+    DEMAND,
+    ENABLEMENT,
+    INITIAL_PLAN,
+    NURTURE,
+    OBJECTIVES,
+    RETENTION,
+    Plan,
+    candidates,
+    choose,
+    enablement_lift,
+    nurture_factor,
+    prospecting_lift,
+)
+
+STREAMS = ("market", "leads", "agents", "planning")
+HISTORY_WEEKS = 26
+FIRST_PLANNING_WEEK = 13
+BASE_SEGMENT_MIX = np.array([0.55, 0.33, 0.12])
+MARKETING_SOURCED_BASE = 0.15
+# Visibility: a shared scoreboard shows marketing outcomes as if this share of reps reported.
+SCOREBOARD_FEEDBACK = 0.6
+FEEDBACK_MEMORY = 0.2
+
+
+class AlignmentModel(mesa.Model):
+    def __init__(self, params: Params | None = None, seed: int = 0) -> None:
+        params = params if params is not None else Params()
+        root = np.random.SeedSequence(int(seed))
+        children = root.spawn(len(STREAMS))
+        streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children,
+                                                                      strict=True)}
+        super().__init__(rng=streams["planning"])
+        self.params = params
+        self.seed = int(seed)
+        self.week = 0
+        self.governance: Governance = from_params(params)
+        self.market = Market(params.market, streams["market"])
+        self.lead_rng = streams["leads"]
+        self.plan_rng = streams["planning"]
+        self.leads = LeadTable()
+        self.customers = CustomerTable()
+        self.flows = Flows()
+        self.history: deque[dict[str, float]] = deque(maxlen=HISTORY_WEEKS)
+        self.plan: Plan = INITIAL_PLAN
+        self.budget_year_share = INITIAL_PLAN.marketing_share
+        self.feedback_rate = 0.0
+        self.won_cycles: list[int] = []
+        self.hoarded = 0
+        self._build_people(streams["agents"])
+        self._seed_installed_base(streams["market"])
+        weekly_revenue = self.customers.weekly_revenue(0)[0]
+        self.budget = Budget(params.market.budget_ratio, weekly_revenue)
+        self.allocation: Allocation = self._allocate()
+        self.network = build_network(list(self.agents), self.governance.cross_ties,
+                                     streams["agents"])
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.weekly_reporters())
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_people(self, agents_rng: np.random.Generator) -> None:
+        p, b = self.params.org, self.params.behaviour
+        seeds = np.random.SeedSequence(int(agents_rng.integers(2**63))).spawn(
+            p.n_reps + p.n_marketers + 4)
+        rngs = iter(np.random.default_rng(s) for s in seeds)
+        skills = np.clip(agents_rng.normal(p.rep_skill_mean, p.rep_skill_sd, p.n_reps), 0.3, 2.0)
+        self.reps = [SalesRep(self, next(rngs), i, b.trust_initial, b.cooperation_initial,
+                              float(skills[i])) for i in range(p.n_reps)]
+        self.marketers = [Marketer(self, next(rngs), b.trust_initial, b.cooperation_initial,
+                                   b.mode_volume_initial, b.mode_quality_initial)
+                          for _ in range(p.n_marketers)]
+        self.leaders: dict[str, Leader] = {
+            "cmo": CMO(self, next(rngs), b.trust_initial, b.cooperation_initial),
+            "head_of_sales": HeadOfSales(self, next(rngs), b.trust_initial,
+                                         b.cooperation_initial),
+            "finance": FinancePlanner(self, next(rngs), b.trust_initial, b.cooperation_initial),
+        }
+        cro_rng = next(rngs)
+        if self.governance.has_cro:
+            self.leaders["cro"] = CRO(self, cro_rng, b.trust_initial, b.cooperation_initial)
+        self.skill = skills
+
+    def _seed_installed_base(self, rng: np.random.Generator) -> None:
+        """Customers at week 0 whose ARR adds up to the initial ARR."""
+        target = self.params.market.initial_arr_usd
+        mean_arr = float(BASE_SEGMENT_MIX @ DEAL_SIZE_USD) * self.params.market.deal_size_scale
+        n = max(1, round(target / mean_arr))
+        seg = rng.choice(3, size=n, p=BASE_SEGMENT_MIX)
+        arr = self.market.deal_size_usd[seg] * rng.lognormal(0.0, 0.35, n)
+        arr *= target / arr.sum()
+        self.customers.add(
+            initial=True, segment=seg, arr=arr, fit=rng.beta(3.0, 2.5, n),
+            owner=np.arange(n) % len(self.reps),
+            source=np.where(rng.random(n) < MARKETING_SOURCED_BASE, MARKETING, 1),
+            start_week=-rng.integers(1, 260, n),
+        )
+
+    # -- the week -----------------------------------------------------------------------------
+    def step(self) -> None:
+        self.week += 1
+        self.flows.reset()
+        self.market.drift()
+        self.allocation = self._allocate()
+        self.agents_by_type[Marketer].do("choose_mode")
+        self.agents.do("choose_cooperation")
+        self._generate_inquiries()
+        self._score_and_route()
+        meeting = self._meeting_hours()
+        self._allocate_rep_time(meeting)
+        self._hand_off()
+        self._prospect_and_qualify()
+        self._work_pipeline()
+        self._serve_customers()
+        self._record_feedback()
+        self._plan_if_due()
+        self._close_week()
+        self.datacollector.collect(self)
+
+    def _allocate(self) -> Allocation:
+        share = self.plan.marketing_share if self.governance.share_revisable \
+            else self.budget_year_share
+        rep_cost = self.params.org.rep_cost_per_week_usd * len(self.reps)
+        return self.budget.allocate(share, self.plan.mix, rep_cost)
+
+    def mode_shares(self) -> np.ndarray:
+        modes = np.bincount([m.mode for m in self.marketers], minlength=3)
+        return modes / modes.sum()
+
+    def _generate_inquiries(self) -> None:
+        demand = float(self.allocation.programmes_usd[DEMAND])
+        shares = self.mode_shares()
+        n = self.market.inquiry_count(demand, funnel.volume_multiplier(shares))
+        funnel.create_inquiries(self.leads, self.market, self.week, n,
+                                funnel.mode_lead_weights(shares),
+                                self.params.market.fit_heterogeneity, self.lead_rng)
+        self.flows.inquiries += n
+        self.flows.marketing_spend_usd += self.allocation.marketing_usd
+
+    def scoring_sd(self) -> float:
+        b = self.params.behaviour
+        return (b.scoring_noise * (1 - b.feedback_noise_reduction * self.feedback_rate)
+                * (1 + self.governance.scoring_skill_loss))
+
+    def _score_and_route(self) -> None:
+        pool = self.leads.stage <= 1
+        gain = nurture_factor(float(self.allocation.programmes_usd[NURTURE]),
+                              float(pool.sum())) - 1
+        funnel.score_and_route(
+            self.leads, self.week, self.plan.mql_threshold, self.scoring_sd(), gain,
+            self.params.market.readiness_decay_nurture, self.params.market.nurture_max_weeks,
+            funnel.pending_mqls_per_rep(self.leads, len(self.reps)), self.flows)
+
+    def _meeting_hours(self) -> float:
+        """Hours each rep loses to a planning meeting this week."""
+        if not self._planning_due():
+            return 0.0
+        hours = self.params.org.meeting_hours_per_event
+        people = len(self.leaders)
+        if self.governance.planner.everyone_meets:
+            people += len(self.reps) + len(self.marketers)
+        self.flows.meeting_hours += hours * people
+        return hours if self.governance.planner.everyone_meets else 0.0
+
+    def _allocate_rep_time(self, meeting_hours: float) -> None:
+        econ = rep_economics(self)
+        org = self.params.org
+        available = org.rep_hours_per_week * self.allocation.funded_share - meeting_hours
+        pending = funnel.pending_mqls_per_rep(self.leads, len(self.reps))
+        opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps))
+        accounts = self.customers.accounts_per_owner(len(self.reps))
+        on = self.params.behaviour.behaviour_on
+        for rep in self.reps:
+            i = rep.index
+            rep.allocate_time(Workload(max(available, 0.0), int(pending[i]), int(opps[i]),
+                                       int(accounts[i])), econ, on)
+        self.rep_hours = np.array([rep.hours for rep in self.reps])
+
+    def _hand_off(self) -> None:
+        g, on = self.governance, self.params.behaviour.behaviour_on
+        followup = g.monitoring.followup_weeks if g.monitoring.sla_on else 2
+        decisions = funnel.RepDecisions(
+            contacts=np.array([r.contacts for r in self.reps]),
+            accept_bar=np.array([r.acceptance_bar for r in self.reps]),
+            cooperating=np.array([r.cooperating or not on for r in self.reps]),
+            opportunity_hours=self.rep_hours[:, OPPORTUNITIES],
+            skill=self.skill,
+        )
+        detections = funnel.handoff(
+            self.leads, self.week, decisions, np.array([r.trust for r in self.reps]),
+            g.handoff_gate and on, followup, g.monitoring.sla_on,
+            g.monitoring.detection_prob, self.params.market.readiness_decay_untouched,
+            self.lead_rng, self.flows)
+        for rep, caught in zip(self.reps, detections, strict=True):
+            rep.sanctions += int(caught)
+        self.hoarded = funnel.hoarded_count(self.leads, self.week, followup)
+
+    def _prospect_and_qualify(self) -> None:
+        org = self.params.org
+        lift = prospecting_lift(self.allocation.sales_programme_usd)
+        rate = self.rep_hours[:, PROSPECTING] * org.prospects_per_hour * (1 + lift)
+        found = self.lead_rng.poisson(rate)
+        funnel.add_prospects(self.leads, self.market, self.week, found,
+                             self.params.market.fit_heterogeneity, self.lead_rng, self.flows)
+        funnel.qualify(self.leads, self.market, self.week, self.skill, self.enablement_lift(),
+                       self.lead_rng, self.flows)
+
+    def enablement_lift(self) -> float:
+        """Enablement content reaches sales through marketers who cooperate."""
+        coop = np.mean([m.cooperating for m in self.marketers])
+        spend = float(self.allocation.programmes_usd[ENABLEMENT])
+        return enablement_lift(spend * (0.5 + 0.5 * coop))
+
+    def _work_pipeline(self) -> None:
+        opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps))
+        needed = opps * self.params.org.opportunity_hours_per_week
+        progress = np.divide(self.rep_hours[:, OPPORTUNITIES], needed,
+                             out=np.ones(len(self.reps)), where=needed > 0)
+        won = funnel.advance_pipeline(self.leads, self.week, np.minimum(progress, 1.0),
+                                      self.lead_rng, self.flows)
+        leads = self.leads
+        self.customers.add(segment=leads.segment[won], arr=leads.deal_value[won],
+                           fit=leads.fit[won], owner=leads.owner[won],
+                           source=leads.source[won], start_week=np.full(len(won), self.week))
+        if self.week > self.params.burn_in_weeks:
+            self.won_cycles.extend((self.week - leads.opp_week[won]).tolist())
+        self.flows.sales_spend_usd += self.allocation.sales_usd
+        self.flows.budget_usd += self.allocation.total_usd
+
+    def _serve_customers(self) -> None:
+        c = self.customers
+        if len(c) == 0:
+            return
+        wanted = self.params.org.account_hours_per_customer
+        accounts = c.accounts_per_owner(len(self.reps))
+        per_account = np.divide(self.rep_hours[:, ACCOUNTS], accounts * wanted,
+                                out=np.ones(len(self.reps)), where=accounts > 0)
+        attention = np.minimum(per_account[c.owner], 1.0) if wanted > 0 else np.ones(len(c))
+        hazard = churn_hazard(c, self.market.weekly_churn, attention,
+                              float(self.allocation.programmes_usd[RETENTION]),
+                              self.market.attractiveness)
+        gone = self.lead_rng.random(len(c)) < hazard
+        self.flows.churned_logos += int(gone.sum())
+        self.flows.churned_arr_usd += float(c.arr[gone].sum())
+        c.remove(gone)
+        self.flows.expansion_arr_usd += c.expand(attention[~gone])
+        total, new, mkt = c.weekly_revenue(self.week)
+        self.flows.revenue_usd = total
+        self.flows.new_business_revenue_usd = new
+        self.flows.marketing_sourced_revenue_usd = mkt
+
+    def _record_feedback(self) -> None:
+        """Closed loop: cooperating reps report what became of marketing's leads."""
+        reporting = np.mean([r.cooperating for r in self.reps])
+        self.flows.feedback_reports = round(reporting * len(self.reps))
+        seen = reporting
+        if self.governance.visibility.marketing_sees_outcomes:
+            seen = max(seen, SCOREBOARD_FEEDBACK)
+        self.feedback_rate += FEEDBACK_MEMORY * (seen - self.feedback_rate)
+
+    # -- planning -----------------------------------------------------------------------------
+    def _planning_due(self) -> bool:
+        return (self.params.behaviour.behaviour_on and self.week >= FIRST_PLANNING_WEEK
+                and self.week % self.governance.cadence_weeks == 0)
+
+    def _plan_if_due(self) -> None:
+        if not self._planning_due():
+            return
+        g = self.governance
+        annual_round = self.week % 52 == 0
+        rule = g.planner
+        evidence = build_evidence(self, pooled=rule.pooled_data)
+        step = self.params.behaviour.plan_step
+        plans = candidates(self.plan, step, move_share=g.share_revisable or annual_round,
+                           move_threshold=g.planner_sets_threshold, move_mix=True)
+        scores = self._score(rule.planners, plans, evidence, rule.objective, rule.horizon_weeks,
+                             rule.tilt)
+        self.plan = plans[choose(plans, scores)]
+        if not g.planner_sets_threshold:
+            self._marketing_sets_threshold(step)
+        if annual_round:
+            self.budget_year_share = self.plan.marketing_share
+
+    def _marketing_sets_threshold(self, step: float) -> None:
+        """Unilateral lead definition: the CMO moves the threshold by marketing's objective."""
+        plans = candidates(self.plan, step, move_share=False, move_threshold=True,
+                           move_mix=False)
+        evidence = build_evidence(self, pooled=False)
+        objective = OBJECTIVES["marketing"]
+        scores = self._score(("cmo",), plans, evidence, objective, 26, 1.0)
+        self.plan = plans[choose(plans, scores)]
+
+    def _score(self, roles: tuple[str, ...], plans: list[Plan], evidence, objective,
+               horizon: int, tilt: float) -> list[float]:
+        bias = tilt * self.params.behaviour.planner_bias
+        rep_cost = self.params.org.rep_cost_per_week_usd * len(self.reps)
+        rep_hours = self.params.org.rep_hours_per_week * len(self.reps)
+        per_leader = [self.leaders[role].score_plans(plans, evidence, self.plan, objective,
+                                                     horizon, bias, rep_cost, rep_hours)
+                      for role in roles]
+        return list(np.mean(per_leader, axis=0))
+
+    def _close_week(self) -> None:
+        self.budget.record_revenue(self.flows.revenue_usd)
+        self.history.append(self.flows.as_dict() | {
+            "prospecting_hours": float(self.rep_hours[:, PROSPECTING].sum()),
+            "mql_hours": float(self.rep_hours[:, MQL_FOLLOW_UP].sum()),
+            "demand_spend_usd": float(self.allocation.programmes_usd[DEMAND]),
+            "arr_usd": float(self.customers.arr.sum()),
+        })
+        self.leads.archive_closed()
+
+    # -- output -------------------------------------------------------------------------------
+    def people(self) -> list[Person]:
+        return list(self.agents)
+
+    def weekly_table(self) -> pd.DataFrame:
+        df = self.datacollector.get_model_vars_dataframe()
+        df.index = pd.RangeIndex(1, len(df) + 1, name="week")
+        return df
