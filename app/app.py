@@ -1,0 +1,207 @@
+"""alignsim's workshop dashboard: a Solara page built on Mesa's SolaraViz controller.
+
+Start it with ``alignsim app`` (or ``solara run app/app.py``). Each browser session gets its own
+run, so a room of participants on one server do not step each other's model. The page holds no
+model logic: settings become `sim.Params` through `sim.presets`, a `Workshop` steps the arms,
+and the views draw what the model reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import update_counter
+
+from app import views
+from app.workshop import (
+    GOVERNANCE_FIELDS,
+    PEOPLE_FIELDS,
+    Workshop,
+    WorkshopSetup,
+    arm_a_params,
+    arm_colours,
+    choose,
+    control,
+    kotler_bands,
+    kotler_label,
+    value_of,
+)
+from sim import ParamError, presets
+
+TITLE = "alignsim workshop: sales and marketing under one rule or another"
+SPEEDS = {"slow": 1000, "normal": 400, "fast": 120, "fastest": 10}  # play interval, ms
+CSS = """
+.v-application { font-size: 15px; }
+.alignsim-tile { border-left: 8px solid; padding: 4px 12px; margin: 0 6px 6px 0; }
+.alignsim-tile h3 { margin: 0; font-size: 20px; }
+.alignsim-tile .big { font-size: 17px; }
+.alignsim-chart img { max-width: 100%; height: auto; }
+.alignsim-chart b { font-size: 16px; }
+.alignsim-chart .key { font-size: 13px; color: #555; }
+"""
+
+
+@solara.component
+def Field(name: str, value: Any, on_value) -> None:
+    """One parameter's control, its range and meaning read from sim's declaration."""
+    spec = control(name)
+    if spec.kind == "select":
+        solara.Select(spec.label, values=list(spec.choices), value=value, on_value=on_value,
+                      dense=True)
+    elif spec.kind == "bool":
+        solara.Switch(label=spec.label, value=bool(value), on_value=on_value)
+    elif spec.kind == "int":
+        solara.SliderInt(spec.label, value=int(value), min=int(spec.lo), max=int(spec.hi),
+                         on_value=on_value)
+    else:
+        solara.SliderFloat(spec.label, value=float(value), min=spec.lo, max=spec.hi,
+                           step=(spec.hi - spec.lo) / 50, on_value=on_value)
+
+
+@solara.component
+def Tiles(workshop: Workshop) -> None:
+    """Per arm: its colour and name, this week's Kotler type and the numbers a room asks for."""
+    update_counter.get()
+    colours = arm_colours(workshop)
+    with solara.Row(gap="0px", style={"flex-wrap": "wrap"}):
+        for arm, colour in zip(workshop.arms, colours, strict=True):
+            table = arm.model.weekly_table()
+            with solara.Div(classes=["alignsim-tile"], style={"border-color": colour}):
+                solara.HTML(tag="h3", unsafe_innerHTML=f"{arm.label}")
+                if len(table):
+                    last = table.iloc[-1]
+                    solara.Text(
+                        f"week {workshop.week}: {kotler_label(last)} "
+                        f"(index {last[views.ALIGNMENT]:.0f}) · accepted "
+                        f"{100 * last[views.ACCEPTANCE]:.0f}% · won "
+                        f"{100 * last[views.WIN_RATE]:.0f}%",
+                        classes=["big"])
+                else:
+                    solara.Text("week 0: press Step or ▶", classes=["big"])
+
+
+@solara.component
+def Charts(workshop: Workshop) -> None:
+    """Every view, redrawn after each step of Mesa's controller (it bumps `update_counter`)."""
+    update_counter.get()
+    arms = [
+        views.Series(arm.label, colour, arm.model.weekly_table(),
+                     getattr(arm.model, "network", None))
+        for arm, colour in zip(workshop.arms, arm_colours(workshop), strict=True)
+    ]
+    # One set of figures per run, updated in place week after week.
+    panels = solara.use_memo(lambda: views.dashboard(arms, workshop.weeks, kotler_bands()),
+                             [workshop])
+    with solara.GridFixed(columns=2, column_gap="10px", row_gap="6px"):
+        for view in panels:
+            with solara.Div(classes=["alignsim-chart"]):
+                solara.HTML(tag="div", unsafe_innerHTML=f"<b>{view.title}</b> "
+                            f"<span class='key'>{view.key}</span>")
+                solara.Image(view.png(arms), format="png")
+
+
+@solara.component
+def Page() -> None:
+    # Per-session state: each visitor builds their own Workshop.
+    setup = solara.use_reactive(WorkshopSetup())
+    first = solara.use_memo(lambda: Workshop(WorkshopSetup()), [])
+    model = solara.use_reactive(first)
+    model_parameters = solara.use_reactive({"setup": setup.value})
+    problem = solara.use_reactive(None)
+    notice = solara.use_reactive(None)
+    speed = solara.use_reactive("normal")
+    play_interval = solara.use_reactive(SPEEDS["normal"])
+    weeks_per_step = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+
+    def apply(new: WorkshopSetup, note: str | None = None) -> None:
+        """Start a fresh run at week 0 with new settings, or say why they cannot run."""
+        setup.set(new)
+        try:
+            workshop = Workshop(new)
+        except ParamError as err:
+            problem.set(f"These settings cannot run: {err}. The charts still show the last "
+                        "settings that could.")
+            return
+        problem.set(None)
+        notice.set(note)
+        model_parameters.set({"setup": new})
+        model.set(workshop)
+
+    def set_field(name: str, value: Any) -> None:
+        try:
+            new, note = choose(setup.value, name, value)
+        except ParamError as err:
+            problem.set(f"That change cannot run: {err}. Nothing was changed.")
+            return
+        apply(new, note)
+
+    def set_speed(name: str) -> None:
+        speed.set(name)
+        play_interval.set(SPEEDS[name])
+
+    s = setup.value
+    shown = arm_a_params(s)
+
+    solara.Style(CSS)
+    solara.Title("alignsim workshop")
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+
+    with solara.Sidebar():
+        with solara.Card("Run", margin=0):
+            ModelController(model, model_parameters=model_parameters,
+                            play_interval=play_interval, render_interval=weeks_per_step,
+                            use_threads=use_threads)
+            solara.ToggleButtonsSingle(value=speed.value, values=list(SPEEDS),
+                                       on_value=set_speed, dense=True)
+            solara.SliderInt("weeks per Step", value=weeks_per_step, min=1, max=13)
+        with solara.Card("Scenario", margin=0):
+            solara.Select("preset", values=presets.names(), value=s.preset,
+                          on_value=lambda v: apply(WorkshopSetup(
+                              preset=v, people=s.people, seed=s.seed,
+                              compare_with=s.compare_with)))
+            solara.Text(presets.describe(s.preset), style={"font-size": "13px"})
+            solara.Switch(label="side by side: same market, another rule",
+                          value=s.compare_with is not None,
+                          on_value=lambda on: apply(WorkshopSetup(
+                              preset=s.preset, governance=s.governance, people=s.people,
+                              seed=s.seed, compare_with=default_comparison(s.preset) if on
+                              else None)))
+            if s.compare_with is not None:
+                solara.Select("compare with", values=presets.names(), value=s.compare_with,
+                              on_value=lambda v: apply(WorkshopSetup(
+                                  preset=s.preset, governance=s.governance, people=s.people,
+                                  seed=s.seed, compare_with=v)))
+            solara.InputInt("seed (same seed, same market)", value=s.seed,
+                            on_value=lambda v: apply(WorkshopSetup(
+                                preset=s.preset, governance=s.governance, people=s.people,
+                                seed=max(0, int(v or 0)), compare_with=s.compare_with)))
+        title = "Governance" + (" of the first arm" if s.compare_with else "")
+        with solara.Card(title, margin=0):
+            if shown is not None:
+                for name in GOVERNANCE_FIELDS:
+                    Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
+            if s.governance:
+                solara.Button("back to the preset", text=True,
+                              on_click=lambda: apply(WorkshopSetup(
+                                  preset=s.preset, people=s.people, seed=s.seed,
+                                  compare_with=s.compare_with)))
+        with solara.Card("People" + (" (both arms)" if s.compare_with else ""), margin=0):
+            if shown is not None:
+                for name in PEOPLE_FIELDS:
+                    Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
+
+    if problem.value:
+        solara.Error(problem.value)
+    if notice.value:
+        solara.Info(notice.value)
+    Tiles(model.value)
+    Charts(model.value)
+
+
+def default_comparison(preset: str) -> str:
+    """The arm a room most often sets against this one (joint planning, or marketing-led)."""
+    return "marketing_led" if preset == "joint" else "joint"

@@ -1,0 +1,306 @@
+"""The dashboard's pictures: matplotlib views of each arm's weekly table and people network.
+
+Views only draw what the model already reports (``weekly_table()`` and ``network``), with the
+report's colours (`experiments.charts`), sized for a projector at 1280x720: few lines, large
+type, one colour per arm, the week axis fixed to the whole run so a chart fills from left to
+right instead of rescaling. Each view keeps its figure and updates its artists' data every
+week rather than rebuilding it, which keeps a step's redraw well inside the 200 ms a room
+notices. Figures are `matplotlib.figure.Figure` objects, never pyplot, so sessions on one server
+share no drawing state. Titles and keys are the page's HTML, not pixels: sharper on a projector.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+DPI = 100
+SIZE = (4.7, 2.5)  # inches: 470x250 px, two per row beside the sidebar at 1280 wide
+FONT = 11
+SMOOTH_WEEKS = 4
+DEPARTMENT_COLOURS = {"marketing": "#7b3294", "sales": "#008837"}
+CROSS_TIE_COLOUR = "#e66101"
+PNG = {"compress_level": 1}  # a quarter of the encoding time of the default, files ~20% larger
+
+
+@dataclass(frozen=True)
+class Series:
+    """One arm as the views see it: a label, its colour and what it has reported so far."""
+
+    label: str
+    colour: str
+    weekly: pd.DataFrame
+    network: nx.Graph | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line per arm on a panel: a weekly column, drawn in a style, scaled, maybe smoothed."""
+
+    column: str
+    style: str = "-"
+    scale: float = 1.0
+    smooth: bool = False
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    lines: tuple[Line, ...]
+    ylim: tuple[float, float] | None = None  # None: from zero up to what the data reach
+
+
+class View:
+    """A titled figure redrawn from the arms' data each week; ``png`` gives the image."""
+
+    title: str = ""
+    key: str = ""  # what line styles or marks mean, shown under the title
+
+    def __init__(self, arms: Sequence[Series], weeks: int, ncols: int = 1) -> None:
+        self.fig = Figure(figsize=SIZE, dpi=DPI)
+        self.axes = list(np.atleast_1d(self.fig.subplots(1, ncols)))
+        self.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.9, wspace=0.3)
+        self.weeks = weeks
+        for ax in self.axes:
+            ax.tick_params(labelsize=FONT)
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+
+    def update(self, arms: Sequence[Series]) -> None:
+        raise NotImplementedError
+
+    def png(self, arms: Sequence[Series]) -> bytes:
+        self.update(arms)
+        out = io.BytesIO()
+        self.fig.savefig(out, format="png", pil_kwargs=PNG)
+        return out.getvalue()
+
+
+class LinesView(View):
+    """Panels of weekly lines, one colour per arm, the week axis spanning the whole run."""
+
+    def __init__(self, arms: Sequence[Series], weeks: int, title: str, key: str,
+                 panels: Sequence[Panel]) -> None:
+        super().__init__(arms, weeks, len(panels))
+        self.title, self.key, self.panels = title, key, tuple(panels)
+        self.lines: list[list] = []
+        for ax, panel in zip(self.axes, self.panels, strict=True):
+            ax.set_xlim(0, weeks)
+            ax.set_xticks(_week_ticks(weeks, len(panels)))
+            ax.set_xlabel("week", fontsize=FONT)
+            if len(self.panels) > 1:
+                ax.set_title(panel.title, fontsize=FONT)
+            ax.set_ylim(*(panel.ylim or (0, 1)))
+            ax.grid(axis="y", alpha=0.3)
+            self.lines.append([
+                ax.plot([], [], color=arm.colour, lw=2.2, linestyle=line.style)[0]
+                for line in panel.lines for arm in arms
+            ])
+
+    def update(self, arms: Sequence[Series]) -> None:
+        for ax, panel, artists in zip(self.axes, self.panels, self.lines, strict=True):
+            top = 0.0
+            it = iter(artists)
+            for line in panel.lines:
+                for arm in arms:
+                    y = arm.weekly[line.column].astype(float) * line.scale
+                    if line.smooth:
+                        y = y.rolling(SMOOTH_WEEKS, min_periods=1).mean()
+                    next(it).set_data(arm.weekly.index.to_numpy(), y.to_numpy())
+                    if len(y):
+                        top = max(top, float(np.nanmax(y.to_numpy())))
+            if panel.ylim is None:
+                ax.set_ylim(0, _nice_top(top))
+
+
+class AlignmentView(LinesView):
+    """The alignment index (20-100) over Kotler's bands, each band named at the right edge."""
+
+    def __init__(self, arms: Sequence[Series], weeks: int, column: str,
+                 bands: Sequence[tuple[str, float, float]]) -> None:
+        super().__init__(arms, weeks, "Alignment index (Kotler's 20-100 diagnostic)",
+                         "shaded bands: the four relationship types",
+                         [Panel("", (Line(column),), (20, 100))])
+        ax = self.axes[0]
+        ax.grid(False)
+        for k, (name, lo, hi) in enumerate(bands):
+            ax.axhspan(lo, hi, color="0.5", alpha=0.05 + 0.07 * k, lw=0)
+            ax.text(0.99, (lo + hi) / 2, name, transform=ax.get_yaxis_transform(), ha="right",
+                    va="center", fontsize=FONT, color="0.3")
+        ax.set_yticks([b[1] for b in bands] + [bands[-1][2]])
+
+
+class WaterfallView(View):
+    """Leads reaching each stage so far, and the share passed on from the stage before."""
+
+    title = "Lead waterfall so far"
+    key = "bars: leads reaching each stage; %: passed on from the stage before"
+
+    def __init__(self, arms: Sequence[Series], weeks: int,
+                 stages: Sequence[tuple[str, str]]) -> None:
+        super().__init__(arms, weeks)
+        self.fig.subplots_adjust(left=0.25, right=0.98, bottom=0.04, top=0.98)
+        self.stages = tuple(stages)
+        ax = self.axes[0]
+        n = max(1, len(arms))
+        height = 0.8 / n
+        y = np.arange(len(stages))
+        self.bars, self.labels = [], []
+        for i, arm in enumerate(arms):
+            offset = y + (i - (n - 1) / 2) * height
+            self.bars.append(ax.barh(offset, np.zeros(len(stages)), height=height * 0.9,
+                                     color=arm.colour))
+            self.labels.append([ax.text(0, pos, "", va="center", fontsize=FONT)
+                                for pos in offset])
+        ax.set_yticks(y, [label for label, _ in stages], fontsize=FONT)
+        ax.invert_yaxis()
+        ax.set_xscale("symlog", linthresh=10)
+        ax.xaxis.set_visible(False)
+        ax.spines[["bottom"]].set_visible(False)
+
+    def update(self, arms: Sequence[Series]) -> None:
+        widest = 10.0
+        for arm, bars, labels in zip(arms, self.bars, self.labels, strict=True):
+            totals = [float(arm.weekly[column].sum()) for _, column in self.stages]
+            widest = max(widest, *totals)
+            for k, (bar, label, total) in enumerate(zip(bars, labels, totals, strict=True)):
+                bar.set_width(total)
+                passed = f"  {100 * total / totals[k - 1]:.0f}%" if k and totals[k - 1] else ""
+                label.set_x(total)
+                label.set_text(f" {total:,.0f}{passed}")
+        # room on the right for the labels, whatever the scale of the largest bar
+        self.axes[0].set_xlim(0, widest * 40)
+
+
+class NetworkView(View):
+    """Who talks to whom: colour the department, a filled dot someone cooperating now."""
+
+    title = "People and their ties"
+    key = ("green: sales, purple: marketing, filled: cooperating this week, black square: "
+           "a leader outside both, orange line: a tie across departments")
+
+    def __init__(self, arms: Sequence[Series], weeks: int) -> None:
+        drawn = [a for a in arms if a.network is not None]
+        super().__init__(arms, weeks, max(1, len(drawn)))
+        self.fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9, wspace=0.05)
+        self.pos: list[dict] = []
+        for ax, arm in zip(self.axes, drawn, strict=False):
+            self.pos.append(_layout(arm.network))
+            ax.set_title(arm.label, fontsize=FONT, color=arm.colour, fontweight="bold")
+            ax.set_aspect("equal")
+            ax.set_axis_off()
+            xy = np.array(list(self.pos[-1].values()) or [(0.0, 0.0)])
+            ax.set_xlim(xy[:, 0].min() - 0.2, xy[:, 0].max() + 0.2)
+            ax.set_ylim(xy[:, 1].min() - 0.2, xy[:, 1].max() + 0.2)
+        self.artists: list[tuple] = []
+        for ax, pos in zip(self.axes, self.pos, strict=False):
+            within = LineCollection([], colors="0.75", linewidths=0.6)
+            cross = LineCollection([], colors=CROSS_TIE_COLOUR, linewidths=1.4)
+            ax.add_collection(within)
+            ax.add_collection(cross)
+            nodes = list(pos)
+            dots = ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=45,
+                              zorder=3, linewidths=1.6)
+            self.artists.append((nodes, within, cross, dots))
+
+    def update(self, arms: Sequence[Series]) -> None:
+        drawn = [a for a in arms if a.network is not None]
+        for arm, pos, (nodes, within, cross, dots) in zip(drawn, self.pos, self.artists,
+                                                          strict=False):
+            graph = arm.network
+            dept = nx.get_node_attributes(graph, "department")
+            across = [(pos[u], pos[v]) for u, v in graph.edges if dept.get(u) != dept.get(v)]
+            inside = [(pos[u], pos[v]) for u, v in graph.edges if dept.get(u) == dept.get(v)]
+            within.set_segments(inside)
+            cross.set_segments(across)
+            edge = [DEPARTMENT_COLOURS.get(str(dept.get(n)), "0.1") for n in nodes]
+            face = [e if graph.nodes[n].get("cooperating") else "white"
+                    for n, e in zip(nodes, edge, strict=True)]
+            dots.set_edgecolors(edge)
+            dots.set_facecolors(face)
+
+
+def _layout(graph: nx.Graph) -> dict:
+    """Each department on its own ring facing the other, others between: bridges read at once."""
+    by_dept: dict[str, list] = {}
+    for node, dept in graph.nodes(data="department"):
+        by_dept.setdefault(str(dept), []).append(node)
+    pos: dict = {}
+    centres = {"marketing": -1.25, "sales": 1.25}
+    others = [d for d in by_dept if d not in centres]
+    for dept, nodes in by_dept.items():
+        if dept in centres:
+            for k, node in enumerate(nodes):
+                angle = 2 * math.pi * k / len(nodes) + math.pi / 2
+                pos[node] = (centres[dept] + math.cos(angle), math.sin(angle))
+    leaders = [n for d in others for n in by_dept[d]]
+    for k, node in enumerate(leaders):
+        pos[node] = (0.0, (k - (len(leaders) - 1) / 2) * 0.5)
+    return pos
+
+
+def _week_ticks(weeks: int, panels: int = 1) -> list[int]:
+    step = 13 if weeks <= 78 else 26 if weeks <= 182 else 52
+    step *= panels  # narrower panels, fewer labels
+    return list(range(0, weeks + 1, step))
+
+
+def _nice_top(value: float) -> float:
+    """A round upper limit at or above value, so the axis changes rarely as lines grow."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+        if value <= m * magnitude:
+            return m * magnitude
+    return 10 * magnitude
+
+
+# The weekly-table columns the views read (names from sim.metrics).
+NEW_BUSINESS = "new_business_revenue"
+RECURRING = "recurring_revenue"
+ACCEPTANCE = "mql_acceptance_rate"
+WIN_RATE = "win_rate"
+TRUST_SALES = "trust_sales_in_marketing"
+TRUST_MARKETING = "trust_marketing_in_sales"
+COOP_SALES = "cooperation_share_sales"
+COOP_MARKETING = "cooperation_share_marketing"
+ALIGNMENT = "alignment_index"
+WATERFALL = (("inquiries", "inquiries"), ("MQLs", "mqls"), ("accepted", "sals"),
+             ("opportunities", "sqls"), ("won", "won"))
+
+
+def dashboard(arms: Sequence[Series], weeks: int,
+              bands: Sequence[tuple[str, float, float]]) -> list[View]:
+    """The page's views in reading order: outcomes first, then the funnel, then the people."""
+    return [
+        LinesView(arms, weeks, "Revenue per week, k USD", "4-week mean", [
+            Panel("new business", (Line(NEW_BUSINESS, scale=1e-3, smooth=True),)),
+            Panel("recurring", (Line(RECURRING, scale=1e-3, smooth=True),)),
+        ]),
+        LinesView(arms, weeks, "MQL acceptance and win rate, %",
+                  "solid: MQLs sales accepted; dashed: opportunities won", [
+                      Panel("", (Line(ACCEPTANCE, scale=100), Line(WIN_RATE, "--", 100)),
+                            (0, 100)),
+                  ]),
+        WaterfallView(arms, weeks, WATERFALL),
+        AlignmentView(arms, weeks, ALIGNMENT, bands),
+        LinesView(arms, weeks, "Trust each way, and who cooperates",
+                  "solid: sales; dashed: marketing", [
+                      Panel("trust in the other side, 0-1",
+                            (Line(TRUST_SALES), Line(TRUST_MARKETING, "--")), (0, 1)),
+                      Panel("cooperating, %",
+                            (Line(COOP_SALES, scale=100), Line(COOP_MARKETING, "--", 100)),
+                            (0, 100)),
+                  ]),
+        NetworkView(arms, weeks),
+    ]

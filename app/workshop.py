@@ -1,0 +1,211 @@
+"""What a workshop session runs: one governance arm, or two side by side on the same market.
+
+Everything here translates the room's choices into `sim` calls; the model itself lives in `sim`.
+Side-by-side mode gives both arms the same seed, so the market (inquiries, segments, drift) is
+the same in both (the model's common random numbers) and the only difference is the rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import mesa
+import pandas as pd
+
+from sim import AlignmentModel, ParamError, Params, presets
+from sim.params import GROUPS, describe_allowed
+
+# The governance levers the page offers, in the order the room meets them.
+GOVERNANCE_FIELDS = (
+    "governance.budget_structure",
+    "governance.planning_owner",
+    "governance.structure",
+    "governance.cadence_weeks",
+    "governance.metrics",
+    "governance.sla",
+    "governance.sla_monitoring_prob",
+    "governance.lead_definition",
+    "governance.shared_scoreboard",
+)
+# Organisation size and a few behavioural parameters; these apply to both arms alike.
+PEOPLE_FIELDS = (
+    "org.n_reps",
+    "org.n_marketers",
+    "behaviour.trust_initial",
+    "behaviour.cooperation_initial",
+    "behaviour.prospect_bias",
+    "behaviour.planner_bias",
+)
+# A room-sized slider range for fields whose declared range reaches far beyond one laptop's
+# frame rate (the model accepts up to 2,000 reps; the page stays responsive well below 200).
+SLIDER_CAPS = {"org.n_reps": 200, "org.n_marketers": 60}
+
+
+@dataclass(frozen=True)
+class Control:
+    """How the page offers one parameter: a dropdown, a switch or a slider."""
+
+    name: str
+    label: str
+    kind: str  # "select", "bool", "int" or "float"
+    doc: str
+    allowed: str
+    choices: tuple[str, ...] = ()
+    lo: float = 0.0
+    hi: float = 1.0
+
+
+def control(dotted: str) -> Control:
+    """The control for a dotted parameter name, read from the field's declaration in sim."""
+    group, _, name = dotted.partition(".")
+    if group not in GROUPS:
+        raise ParamError(dotted, None, f"a field of one of the groups {', '.join(GROUPS)}")
+    fields = {f.name: f for f in dataclasses.fields(type(getattr(Params(), group)))}
+    if name not in fields:
+        raise ParamError(dotted, None, f"a field of {group}")
+    fld = fields[name]
+    meta = fld.metadata
+    kind = "select" if meta.get("choices") else str(fld.type)
+    label = name.replace("_", " ")
+    if meta.get("unit") and kind in ("int", "float"):
+        label += f" ({meta['unit']})"
+    hi = meta.get("hi")
+    return Control(
+        name=dotted, label=label, kind=kind, doc=meta["doc"], allowed=describe_allowed(fld),
+        choices=tuple(meta.get("choices") or ()),
+        lo=float(meta["lo"]) if meta.get("lo") is not None else 0.0,
+        hi=float(min(hi, SLIDER_CAPS.get(dotted, hi))) if hi is not None else 1.0,
+    )
+
+
+def value_of(params: Params, dotted: str) -> Any:
+    group, _, name = dotted.partition(".")
+    return getattr(getattr(params, group), name)
+
+
+@dataclass(frozen=True)
+class WorkshopSetup:
+    """The room's choices: a preset for arm A with changes on top, optionally a second arm.
+
+    Governance changes apply to arm A only; people changes (size, behaviour) to both arms, so a
+    side-by-side run differs in the rule and nothing else.
+    """
+
+    preset: str = "undefined"
+    governance: dict[str, Any] = field(default_factory=dict)
+    people: dict[str, Any] = field(default_factory=dict)
+    seed: int = 1
+    compare_with: str | None = None
+
+    def arms(self) -> list[tuple[str, Params]]:
+        """(label, Params) per arm; raises ParamError naming the field for a bad combination."""
+        first = presets.get(self.preset, {**self.governance, **self.people})
+        arms = [(self.preset + (" (changed)" if self.governance else ""), first)]
+        if self.compare_with is not None:
+            arms.append((self.compare_with, presets.get(self.compare_with, dict(self.people))))
+        return arms
+
+
+@dataclass
+class Arm:
+    label: str
+    preset: str
+    params: Params
+    model: AlignmentModel
+
+
+class Workshop(mesa.Model):
+    """The arms of one session, stepped in lockstep one week at a time.
+
+    A `mesa.Model` so that Mesa's SolaraViz controller (play, pause, step, reset) drives it; it
+    holds no behaviour of its own beyond calling each arm's ``step``.
+    """
+
+    def __init__(self, setup: WorkshopSetup | None = None) -> None:
+        setup = setup or WorkshopSetup()
+        super().__init__(rng=setup.seed)
+        self.setup = setup
+        presets_of_arms = [setup.preset, setup.compare_with]
+        self.arms = [
+            Arm(label, preset, params, AlignmentModel(params, seed=setup.seed))
+            for (label, params), preset in zip(setup.arms(), presets_of_arms, strict=False)
+        ]
+        self.weeks = min(arm.params.weeks for arm in self.arms)
+        self.week = 0
+
+    def step(self) -> None:
+        for arm in self.arms:
+            arm.model.step()
+        self.week += 1
+        self.running = self.week < self.weeks
+
+    def tables(self) -> list[pd.DataFrame]:
+        return [arm.model.weekly_table() for arm in self.arms]
+
+
+def arm_a_params(setup: WorkshopSetup) -> Params | None:
+    """The first arm's parameters as the controls should show them (None if they cannot run)."""
+    try:
+        return setup.arms()[0][1]
+    except ParamError:
+        return None
+
+
+def choose(setup: WorkshopSetup, name: str, value: Any) -> tuple[WorkshopSetup, str | None]:
+    """``setup`` with one control moved, plus a note when another control had to follow it.
+
+    Some fields are tied by a rule of `sim.params` (a CRO plans exactly when the structure has
+    one). When the move alone breaks such a rule, the first other governance dropdown whose
+    change satisfies the rule follows it, and the note says which and why; if none can, the
+    ParamError goes to the page. The rule itself stays in sim: this only tries values.
+    """
+    moved = _with(setup, name, value)
+    try:
+        moved.arms()
+        return moved, None
+    except ParamError as err:
+        broken = err
+    candidates = [broken.field_name] if broken.field_name != name else []
+    candidates += [f for f in GOVERNANCE_FIELDS if f not in (name, broken.field_name)]
+    for other in candidates:
+        spec = control(other) if other in GOVERNANCE_FIELDS else None
+        if spec is None or spec.kind != "select":
+            continue
+        for choice in spec.choices:
+            repaired = _with(moved, other, choice)
+            try:
+                repaired.arms()
+            except ParamError:
+                continue
+            return repaired, (f"{spec.label} moved to {choice!r} with {control(name).label}: "
+                              f"{broken.field_name} must be {broken.allowed}.")
+    raise broken
+
+
+def _with(setup: WorkshopSetup, name: str, value: Any) -> WorkshopSetup:
+    if name in PEOPLE_FIELDS:
+        return dataclasses.replace(setup, people={**setup.people, name: value})
+    governance = {**setup.governance, name: value}
+    if value == value_of(presets.get(setup.preset), name):
+        del governance[name]  # back at the preset's own value: no longer a change
+    return dataclasses.replace(setup, governance=governance)
+
+
+def kotler_bands() -> list[tuple[str, float, float]]:
+    """(type, low, high) of the alignment index, as sim maps it."""
+    return [("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80),
+            ("Integrated", 80, 100)]
+
+
+def kotler_label(row: pd.Series) -> str:
+    """This week's Kotler type of an arm, as sim reports it."""
+    for name, lo, hi in kotler_bands():
+        if lo <= row["alignment_index"] < hi or hi == 100:
+            return name
+    return "?"
+
+
+def arm_colours(workshop: Workshop) -> list[str]:
+    return ["#1b9e77", "#d95f02"][: len(workshop.arms)]
