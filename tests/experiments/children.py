@@ -1,0 +1,64 @@
+"""Sweeps run as child processes by the acceptance tests (``python -m tests.experiments.children
+COMMAND ...`` from the repository root), so a test can SIGKILL a coordinator or keep Dask's
+threads out of the test process.
+
+Commands:
+  sweep SPEC OUT [--pause-chunk N MARKER] [--slow S]   local pool of 2 workers; optionally
+      stop for good between writing chunk N's data and its index (after touching MARKER), or
+      sleep S seconds before every commit, so a test can kill it at a known point
+  local-cluster SPEC OUT     the same sweep on a Dask LocalCluster of 2 single-thread workers
+  dask SPEC OUT ADDRESS [--slow S]   the same sweep on the Dask scheduler at ADDRESS
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from experiments.runner import run_experiment
+from experiments.store import ResultsStore
+
+
+def _hooks(pause_chunk: int | None, marker: str | None, slow: float) -> None:
+    def before_commit(self: ResultsStore, chunk: int) -> None:
+        if pause_chunk is not None and chunk == pause_chunk:
+            Path(str(marker)).write_text(str(os.getpid()))
+            time.sleep(3600)
+        if slow:
+            time.sleep(slow)
+
+    ResultsStore._before_commit = before_commit  # type: ignore[method-assign]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=("sweep", "local-cluster", "dask"))
+    parser.add_argument("spec")
+    parser.add_argument("out")
+    parser.add_argument("address", nargs="?")
+    parser.add_argument("--pause-chunk", type=int, nargs=1)
+    parser.add_argument("--marker")
+    parser.add_argument("--slow", type=float, default=0.0)
+    args = parser.parse_args()
+    _hooks(args.pause_chunk[0] if args.pause_chunk else None, args.marker, args.slow)
+    small_chunks = {"chunk_runs": 2, "flush_seconds": 60.0, "quiet": True}
+    if args.command == "sweep":
+        summary = run_experiment(args.spec, args.out, workers=2, **small_chunks)
+    elif args.command == "dask":
+        summary = run_experiment(args.spec, args.out, scheduler=args.address, **small_chunks)
+    else:
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None, host="127.0.0.1") as cluster:
+            summary = run_experiment(args.spec, args.out, scheduler=cluster.scheduler_address,
+                                     quiet=True)
+    print(summary)
+    return summary.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

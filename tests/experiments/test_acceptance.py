@@ -1,0 +1,211 @@
+"""End-to-end acceptance of the experiment engine with the real model (`sim.run`):
+determinism across engines, SIGKILL of the coordinator mid-sweep (also mid-write) and resume,
+and a Dask cluster that loses a worker. Everything a test starts it stops by pid."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pytest
+
+from experiments.runner import run_experiment
+from experiments.store import leftovers, load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CRASH = """
+name = "crash"
+preset = "undefined"
+weeks = 30
+replicates = 8
+seed = 5
+
+[overrides]
+org.n_reps = 5
+org.n_marketers = 2
+burn_in_weeks = 5
+
+[factors]
+preset = ["finance_led", "joint"]
+governance.cadence_weeks = [2, 4]
+"""
+
+
+def _tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    runs, weekly = load(folder)
+    return runs.drop(columns="duration_s"), weekly
+
+
+def _assert_same(a: Path, b: Path) -> None:
+    runs_a, weekly_a = _tables(a)
+    runs_b, weekly_b = _tables(b)
+    pd.testing.assert_frame_equal(runs_a, runs_b)
+    pd.testing.assert_frame_equal(weekly_a, weekly_b)
+
+
+def _child(*args: str, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "tests.experiments.children", *args],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@contextmanager
+def _stopping(procs: list[subprocess.Popen], extra: list[int]) -> Iterator[None]:
+    """Kill, by pid, every process a test started (and the pool workers it saw), whatever
+    happens in the test."""
+    try:
+        yield
+    finally:
+        for pid in [*(p.pid for p in procs), *extra]:
+            if not _gone(pid):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def _committed(out: Path) -> int:
+    return len(list((out / "index").glob("chunk-*.json"))) if (out / "index").exists() else 0
+
+
+@pytest.mark.slow
+def test_same_tables_with_1_and_2_workers_and_a_dask_local_cluster(
+        write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    path = write_spec()  # the small factorial: 2 presets x 2 cadences x 2 replicates
+    run_experiment(path, tmp_path / "w1", workers=1, quiet=True)
+    run_experiment(path, tmp_path / "w2", workers=2, quiet=True)
+    log = tmp_path / "dask.log"
+    child = _child("local-cluster", str(path), str(tmp_path / "dask"), log=log)
+    with _stopping([child], []):
+        assert child.wait(timeout=240) == 0, log.read_text()
+    runs, weekly = load(tmp_path / "w1")
+    assert len(runs) == 8 and (runs["status"] == "done").all()
+    assert weekly["run_id"].nunique() == 8 and len(weekly.columns) > 10
+    # common random numbers: arms of one replicate share the seed, replicates differ
+    assert runs.groupby("replicate")["seed"].nunique().eq(1).all()
+    assert runs["seed"].nunique() == 2
+    _assert_same(tmp_path / "w1", tmp_path / "w2")
+    _assert_same(tmp_path / "w1", tmp_path / "dask")
+
+
+@pytest.mark.slow
+def test_sigkill_mid_sweep_and_mid_write_then_resume(write_spec: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
+    path, out, log = write_spec(CRASH), tmp_path / "out", tmp_path / "sweep.log"
+    run_experiment(path, tmp_path / "reference", workers=0, quiet=True)
+    marker = tmp_path / "paused"
+    started: list[subprocess.Popen] = []
+    workers_seen: list[int] = []
+    with _stopping(started, workers_seen):
+        # 1. killed between writing chunk 3's data and its index (the commit)
+        first = _child("sweep", str(path), str(out), "--pause-chunk", "3", "--marker",
+                       str(marker), log=log)
+        started.append(first)
+        _wait_for(marker.exists, 120, "the sweep to reach the write of chunk 3")
+        workers = [c.pid for c in psutil.Process(first.pid).children(recursive=True)]
+        workers_seen.extend(workers)
+        assert len(workers) == 2
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        assert (out / "runs" / "chunk-000003.parquet").exists()
+        assert _committed(out) == 2
+        _wait_for(lambda: all(_gone(pid) for pid in workers), 10,
+                  "pool workers to exit after their coordinator was killed")
+        assert len(load(out)[0]) == 4  # only committed chunks are visible
+
+        # 2. resumed (cleaning up), then killed again at an arbitrary point mid-sweep
+        second = _child("sweep", str(path), str(out), "--slow", "0.1", log=log)
+        started.append(second)
+        _wait_for(lambda: _committed(out) >= 5, 120, "the resumed sweep to commit")
+        workers = [c.pid for c in psutil.Process(second.pid).children(recursive=True)]
+        workers_seen.extend(workers)
+        second.send_signal(signal.SIGKILL)
+        second.wait(timeout=30)
+        assert 5 <= _committed(out) < 16, "the second kill should land mid-sweep"
+        _wait_for(lambda: all(_gone(pid) for pid in workers), 10, "orphan pool workers")
+
+        # 3. resumed to the end
+        third = _child("sweep", str(path), str(out), log=log)
+        started.append(third)
+        assert third.wait(timeout=180) == 0, log.read_text()
+    assert not leftovers(out)
+    runs, weekly = load(out)
+    assert len(runs) == 32 and runs["run_id"].is_unique
+    assert len(weekly) == 32 * 30 and not weekly.duplicated(["run_id", "week"]).any()
+    _assert_same(out, tmp_path / "reference")
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert len(sessions) == 3 and sessions[0]["ended"] is None and sessions[2]["ended"]
+    assert sessions[2]["skipped"] > 0
+
+
+def _dask(*args: str, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([str(Path(sys.executable).with_name("dask")), *args], cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+@pytest.mark.slow
+def test_dask_cluster_survives_a_killed_worker(write_spec: Callable[..., Path],
+                                               tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    path, out = write_spec(CRASH), tmp_path / "out"
+    run_experiment(path, tmp_path / "reference", workers=0, quiet=True)
+    scheduler_file = tmp_path / "scheduler.json"
+    started: list[subprocess.Popen] = []
+    with _stopping(started, []):
+        started.append(_dask("scheduler", "--host", "127.0.0.1", "--port", "0",
+                             "--no-dashboard", "--scheduler-file", str(scheduler_file),
+                             log=tmp_path / "scheduler.log"))
+        _wait_for(scheduler_file.exists, 60, "the Dask scheduler")
+        address = json.loads(scheduler_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        workers = [
+            _dask("worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1",
+                  "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", f"w{i}",
+                  "--death-timeout", "60", log=tmp_path / f"worker{i}.log")
+            for i in (1, 2)
+        ]
+        started.extend(workers)
+        _wait_for(lambda: (tmp_path / "worker1.log").read_text().count("Registered to") > 0
+                  and (tmp_path / "worker2.log").read_text().count("Registered to") > 0,
+                  60, "two Dask workers to register")
+        log = tmp_path / "sweep.log"
+        sweep = _child("dask", str(path), str(out), address, "--slow", "0.15", log=log)
+        started.append(sweep)
+        _wait_for(lambda: _committed(out) >= 2, 120, "the sweep to store its first results")
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(timeout=30)
+        killed_at = _committed(out)
+        assert sweep.wait(timeout=180) == 0, log.read_text()
+        assert killed_at < 16, "the worker should be killed mid-sweep"
+    scheduler_log = (tmp_path / "scheduler.log").read_text()
+    assert "name: w1" in scheduler_log.split("Remove worker", 1)[1].split("Remove client")[0]
+    runs, _ = load(out)
+    assert len(runs) == 32 and (runs["status"] == "done").all()
+    _assert_same(out, tmp_path / "reference")
+    assert all(p.poll() is not None for p in started)
