@@ -1,0 +1,23 @@
+"""`alignsim presets`: the named presets and what each sets."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim import presets
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("presets", help="list the governance presets and what they set")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    for name in presets.names():
+        print(f"{name}\n  {presets.describe(name)}")
+        for key, value in presets.settings(name).items():
+            print(f"    {key} = {value}")
+        print()
+    print("Any preset combines with overrides, e.g. "
+          "--set governance.budget_structure=shared_pool --set governance.cadence_weeks=4")
+    return 0
