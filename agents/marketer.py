@@ -27,5 +27,6 @@ class Marketer(Person):
         self.mode = 1
 
     def choose_mode(self) -> None:
-        p = self.mode_propensity / self.mode_propensity.sum()
-        self.mode = int(self.personal_rng.choice(3, p=p))
+        cumulative = np.cumsum(self.mode_propensity)
+        self.mode = int(np.searchsorted(cumulative, self.personal_rng.random() * cumulative[-1],
+                                        side="right"))

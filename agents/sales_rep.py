@@ -13,6 +13,8 @@ shared revenue.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -81,7 +83,7 @@ class SalesRep(Person):
         self._contact_carry = 0.0
         self.sanctions = 0
 
-    def perceived_values(self, econ: Economics) -> np.ndarray:
+    def perceived_values(self, econ: Economics) -> tuple[float, float, float, float]:
         """Value per hour of each activity as this rep sees it, USD/h."""
         path = econ.qualification_rate * econ.opportunity_hours * econ.cycle_weeks
         opp = econ.opportunity_value_usd / (econ.opportunity_hours * econ.cycle_weeks)
@@ -94,22 +96,22 @@ class SalesRep(Person):
         accounts = ((econ.churn_cut_by_attention * econ.weekly_churn * credit
                      + econ.expansion_per_week) * econ.account_arr_usd
                     / max(econ.account_hours, 1e-9))
-        return np.array([opp, mql, accounts, prospect])
+        return opp, mql, accounts, prospect
 
     def allocate_time(self, work: Workload, econ: Economics, behaviour_on: bool) -> None:
-        demand = np.array([
+        demand = (
             work.open_opportunities * econ.opportunity_hours,
             work.pending_mqls * econ.mql_hours,
             work.accounts * econ.account_hours,
-            np.inf,
-        ])
+            math.inf,
+        )
         if behaviour_on:
             # Live deals have first call on the week; the rest is split by perceived value.
-            weights = np.maximum(self.perceived_values(econ), 1e-9) ** ALLOCATION_SHARPNESS
-            weights[OPPORTUNITIES] = np.inf
+            weights = [max(v, 1e-9) ** ALLOCATION_SHARPNESS for v in self.perceived_values(econ)]
+            weights[OPPORTUNITIES] = math.inf
         else:
             # Docking: every MQL and opportunity is worked, a fixed share goes to accounts.
-            weights = np.array([np.inf, np.inf, FIXED_ACCOUNT_SHARE, 1 - FIXED_ACCOUNT_SHARE])
+            weights = [math.inf, math.inf, FIXED_ACCOUNT_SHARE, 1 - FIXED_ACCOUNT_SHARE]
         self.hours = fill_hours(work.hours_available, demand, weights)
         wanted = self.hours[MQL_FOLLOW_UP] / econ.mql_hours + self._contact_carry
         self.contacts = int(wanted)
@@ -120,28 +122,34 @@ class SalesRep(Person):
         return ACCEPT_BAR + ACCEPT_TRUST_SLOPE * (0.5 - self.trust)
 
 
-def fill_hours(total: float, demand: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) -> np.ndarray:
     """Split `total` hours in proportion to `weights`, never past an activity's demand.
 
     An infinite weight means 'first call on the hours' (up to demand). Hours an activity cannot
-    use go to the others, again by weight.
+    use go to the others, again by weight. Plain floats: this runs for every rep every week.
     """
-    hours = np.zeros(len(demand))
+    n = len(demand)
+    hours = [0.0] * n
     left = total
-    first = np.isinf(weights)
-    for i in np.flatnonzero(first):
-        hours[i] = min(demand[i], left)
-        left -= hours[i]
-    open_ = ~first & (demand > 0)
-    while left > 1e-9 and open_.any():
-        share = np.where(open_, weights, 0.0)
-        share = left * share / share.sum()
-        capped = open_ & (share >= demand - hours)
-        if not capped.any():
-            hours += share
+    open_ = []
+    for i in range(n):
+        if math.isinf(weights[i]):
+            hours[i] = min(demand[i], left)
+            left -= hours[i]
+        elif demand[i] > 0:
+            open_.append(i)
+    while left > 1e-9 and open_:
+        weight_sum = sum(weights[i] for i in open_)
+        if weight_sum <= 0:
             break
-        for i in np.flatnonzero(capped):
+        shares = {i: left * weights[i] / weight_sum for i in open_}
+        capped = [i for i in open_ if shares[i] >= demand[i] - hours[i]]
+        if not capped:
+            for i in open_:
+                hours[i] += shares[i]
+            break
+        for i in capped:
             left -= demand[i] - hours[i]
             hours[i] = demand[i]
-        open_ &= ~capped
-    return hours
+        open_ = [i for i in open_ if i not in capped]
+    return np.array(hours)

@@ -22,7 +22,6 @@ import pandas as pd
 
 from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim.leads import Stage
-from sim.network import cross_department_ties
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -78,7 +77,7 @@ def sla_compliance(m: AlignmentModel) -> float:
 
 
 def cross_tie_density(m: AlignmentModel) -> float:
-    return min(1.0, _div(cross_department_ties(m.network), len(m.marketers) * 3))
+    return min(1.0, _div(m.cross_ties, len(m.marketers) * 3))
 
 
 def alignment_components(m: AlignmentModel) -> dict[str, float]:

@@ -24,7 +24,7 @@ from sim.flows import Flows
 from sim.governance import Governance, from_params
 from sim.leads import MARKETING, LeadTable
 from sim.market import DEAL_SIZE_USD, Market
-from sim.network import build_network
+from sim.network import build_network, cross_department_ties
 from sim.params import Params
 from sim.planning import (
     DEMAND,
@@ -82,6 +82,7 @@ class AlignmentModel(mesa.Model):
         self.allocation: Allocation = self._allocate()
         self.network = build_network(list(self.agents), self.governance.cross_ties,
                                      streams["agents"])
+        self.cross_ties = cross_department_ties(self.network)
         self.datacollector = mesa.DataCollector(model_reporters=metrics.weekly_reporters())
 
     # -- construction -------------------------------------------------------------------------
