@@ -61,45 +61,37 @@ def Field(name: str, value: Any, on_value) -> None:
 
 
 @solara.component
-def Tiles(workshop: Workshop) -> None:
-    """Per arm: its colour and name, this week's Kotler type and the numbers a room asks for."""
+def Dashboard(workshop: Workshop) -> None:
+    """Tiles and views, redrawn after each step of Mesa's controller (it bumps `update_counter`)."""
     update_counter.get()
-    colours = arm_colours(workshop)
-    with solara.Row(gap="0px", style={"flex-wrap": "wrap"}):
-        for arm, colour in zip(workshop.arms, colours, strict=True):
-            table = arm.model.weekly_table()
-            with solara.Div(classes=["alignsim-tile"], style={"border-color": colour}):
-                solara.HTML(tag="h3", unsafe_innerHTML=f"{arm.label}")
-                if len(table):
-                    last = table.iloc[-1]
-                    solara.Text(
-                        f"week {workshop.week}: {kotler_label(last)} "
-                        f"(index {last[views.ALIGNMENT]:.0f}) · accepted "
-                        f"{100 * last[views.ACCEPTANCE]:.0f}% · won "
-                        f"{100 * last[views.WIN_RATE]:.0f}%",
-                        classes=["big"])
-                else:
-                    solara.Text("week 0: press Step or ▶", classes=["big"])
-
-
-@solara.component
-def Charts(workshop: Workshop) -> None:
-    """Every view, redrawn after each step of Mesa's controller (it bumps `update_counter`)."""
-    update_counter.get()
-    arms = [
-        views.Series(arm.label, colour, arm.model.weekly_table(),
-                     getattr(arm.model, "network", None))
-        for arm, colour in zip(workshop.arms, arm_colours(workshop), strict=True)
-    ]
+    arms = series(workshop)
     # One set of figures per run, updated in place week after week.
     panels = solara.use_memo(lambda: views.dashboard(arms, workshop.weeks, kotler_bands()),
                              [workshop])
+    with solara.Row(gap="0px", style={"flex-wrap": "wrap"}):
+        for arm in arms:
+            Tile(arm, workshop.week)
     with solara.GridFixed(columns=2, column_gap="10px", row_gap="6px"):
         for view in panels:
             with solara.Div(classes=["alignsim-chart"]):
                 solara.HTML(tag="div", unsafe_innerHTML=f"<b>{view.title}</b> "
                             f"<span class='key'>{view.key}</span>")
                 solara.Image(view.png(arms), format="png")
+
+
+@solara.component
+def Tile(arm: views.Series, week: int) -> None:
+    """An arm's colour and name, this week's Kotler type and the numbers a room asks for."""
+    with solara.Div(classes=["alignsim-tile"], style={"border-color": arm.colour}):
+        solara.HTML(tag="h3", unsafe_innerHTML=arm.label)
+        if len(arm.weekly):
+            last = arm.weekly.iloc[-1]
+            solara.Text(
+                f"week {week}: {kotler_label(last)} (index {last[views.ALIGNMENT]:.0f}) · "
+                f"MQLs accepted {100 * last[views.ACCEPTANCE]:.0f}% · "
+                f"win rate {100 * last[views.WIN_RATE]:.0f}%", classes=["big"])
+        else:
+            solara.Text("week 0: press Step or ▶", classes=["big"])
 
 
 @solara.component
@@ -198,8 +190,17 @@ def Page() -> None:
         solara.Error(problem.value)
     if notice.value:
         solara.Info(notice.value)
-    Tiles(model.value)
-    Charts(model.value)
+    Dashboard(model.value)
+
+
+def series(workshop: Workshop) -> list[views.Series]:
+    """What the views draw of each arm this week."""
+    return [
+        views.Series(arm.label, colour, views.display_table(arm.model.weekly_table()),
+                     arm.model.network,
+                     {person.unique_id: person.cooperating for person in arm.model.people()})
+        for arm, colour in zip(workshop.arms, arm_colours(workshop), strict=True)
+    ]
 
 
 def default_comparison(preset: str) -> str:

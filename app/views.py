@@ -39,7 +39,10 @@ class Series:
     label: str
     colour: str
     weekly: pd.DataFrame
+    """`display_table` of the arm's weekly table."""
     network: nx.Graph | None = None
+    cooperating: dict | None = None
+    """Node id -> whether that person cooperates this week."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,8 @@ class NetworkView(View):
             within.set_segments(inside)
             cross.set_segments(across)
             edge = [DEPARTMENT_COLOURS.get(str(dept.get(n)), "0.1") for n in nodes]
-            face = [e if graph.nodes[n].get("cooperating") else "white"
+            cooperating = arm.cooperating or {}
+            face = [e if cooperating.get(n) else "white"
                     for n, e in zip(nodes, edge, strict=True)]
             dots.set_edgecolors(edge)
             dots.set_facecolors(face)
@@ -265,18 +269,32 @@ def _nice_top(value: float) -> float:
     return 10 * magnitude
 
 
-# The weekly-table columns the views read (names from sim.metrics).
-NEW_BUSINESS = "new_business_revenue"
-RECURRING = "recurring_revenue"
-ACCEPTANCE = "mql_acceptance_rate"
-WIN_RATE = "win_rate"
+# What the views read from each arm's weekly table (columns of sim.metrics), and the few
+# display series derived from it: rates over a rolling window are ratios of the window's sums,
+# as sim's run summary computes them, because a week holds only a handful of MQLs and deals.
+RATE_WEEKS = 8
+NEW_BUSINESS = "new_business_revenue_usd"
+RECURRING = "recurring_revenue_usd"
+ACCEPTANCE = "mql_acceptance_8w"
+WIN_RATE = "win_rate_8w"
 TRUST_SALES = "trust_sales_in_marketing"
 TRUST_MARKETING = "trust_marketing_in_sales"
-COOP_SALES = "cooperation_share_sales"
-COOP_MARKETING = "cooperation_share_marketing"
+COOP_SALES = "cooperation_sales"
+COOP_MARKETING = "cooperation_marketing"
 ALIGNMENT = "alignment_index"
-WATERFALL = (("inquiries", "inquiries"), ("MQLs", "mqls"), ("accepted", "sals"),
-             ("opportunities", "sqls"), ("won", "won"))
+WATERFALL = (("inquiries", "inquiries"), ("MQLs", "mqls_new"), ("accepted", "mqls_accepted"),
+             ("opportunities", "sqls_marketing"), ("won", "won_marketing"))
+
+
+def display_table(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The weekly table with the derived series the views draw."""
+    df = weekly.copy()
+    roll = df.rolling(RATE_WEEKS, min_periods=1).sum()
+    won = roll["won_marketing"] + roll["won_sales"]
+    df[RECURRING] = df["revenue_usd"] - df[NEW_BUSINESS]
+    df[ACCEPTANCE] = (roll["mqls_accepted"] / roll["mqls"]).where(roll["mqls"] > 0, 0.0)
+    df[WIN_RATE] = (won / (won + roll["lost"])).where(won + roll["lost"] > 0, 0.0)
+    return df
 
 
 def dashboard(arms: Sequence[Series], weeks: int,
@@ -288,7 +306,7 @@ def dashboard(arms: Sequence[Series], weeks: int,
             Panel("recurring", (Line(RECURRING, scale=1e-3, smooth=True),)),
         ]),
         LinesView(arms, weeks, "MQL acceptance and win rate, %",
-                  "solid: MQLs sales accepted; dashed: opportunities won", [
+                  f"{RATE_WEEKS}-week window. solid: MQLs sales accepted; dashed: deals won", [
                       Panel("", (Line(ACCEPTANCE, scale=100), Line(WIN_RATE, "--", 100)),
                             (0, 100)),
                   ]),

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
+import numpy as np
 import pandas as pd
 
+from experiments import charts
 from sim import AlignmentModel, ParamError, Params, presets
+from sim.metrics import KOTLER_TYPES, kotler_type
 from sim.params import GROUPS, describe_allowed
 
 # The governance levers the page offers, in the order the room meets them.
@@ -194,18 +197,29 @@ def _with(setup: WorkshopSetup, name: str, value: Any) -> WorkshopSetup:
 
 
 def kotler_bands() -> list[tuple[str, float, float]]:
-    """(type, low, high) of the alignment index, as sim maps it."""
-    return [("Undefined", 20, 40), ("Defined", 40, 60), ("Aligned", 60, 80),
-            ("Integrated", 80, 100)]
+    """(type, from, to) along the 20-100 alignment index, read off sim's own mapping."""
+    grid = np.linspace(20, 100, 321)
+    types = [kotler_type(x) for x in grid]
+    bands: list[tuple[str, float, float]] = []
+    for x, t in zip(grid, types, strict=True):
+        if not bands or bands[-1][0] != KOTLER_TYPES[t]:
+            bands.append((KOTLER_TYPES[t], float(x), float(x)))
+        bands[-1] = (bands[-1][0], bands[-1][1], float(x))
+    # each band runs up to where the next begins
+    return [(name, lo, bands[k + 1][1] if k + 1 < len(bands) else hi)
+            for k, (name, lo, hi) in enumerate(bands)]
 
 
 def kotler_label(row: pd.Series) -> str:
-    """This week's Kotler type of an arm, as sim reports it."""
-    for name, lo, hi in kotler_bands():
-        if lo <= row["alignment_index"] < hi or hi == 100:
-            return name
-    return "?"
+    """This week's Kotler relationship type of an arm, as sim reports it."""
+    return KOTLER_TYPES[int(row["alignment_type"])]
 
 
 def arm_colours(workshop: Workshop) -> list[str]:
-    return ["#1b9e77", "#d95f02"][: len(workshop.arms)]
+    """The report's colour of each arm's preset; a second arm never repeats the first's."""
+    colours: list[str] = []
+    for position, arm in enumerate(workshop.arms):
+        colour = charts.arm_colour(arm.preset, position)
+        spare = (c for c in charts.OKABE_ITO if c not in colours)
+        colours.append(colour if colour not in colours else next(spare))
+    return colours

@@ -14,7 +14,7 @@ import sys
 
 from sim.params import ParamError
 
-COMMAND_MODULES = ("run", "compare", "presets", "sweep", "runs")
+COMMAND_MODULES = ("run", "compare", "presets", "sweep", "runs", "app")
 
 
 class UsageError(Exception):
