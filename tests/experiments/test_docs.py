@@ -1,0 +1,57 @@
+"""docs/experiments.md is run, so it cannot drift from the code: its example file, commands,
+Python snippet, error message and table of ready files."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+from experiments.design import arms, n_runs
+from experiments.spec import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", DOC, flags=re.S)
+
+
+@pytest.mark.slow
+def test_example_file_commands_and_python_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("owner_by_cadence.toml").write_text(_blocks("toml")[0], encoding="utf-8")
+    commands = [line[2:] for line in _blocks("console")[0].splitlines() if line.startswith("$ ")]
+    assert [c.split()[:2] for c in commands] == [["alignsim", "sweep"], ["alignsim", "runs"]]
+    for command in commands:
+        assert main(shlex.split(command)[1:]) == 0
+    assert "runs planned 12, done 12" in capsys.readouterr().out
+    namespace: dict[str, object] = {}
+    exec(_blocks("python")[0], namespace)
+    runs, weekly = namespace["runs"], namespace["weekly"]
+    assert namespace["summary"].skipped == 12  # type: ignore[attr-defined]
+    assert len(runs) == 12 and set(weekly.columns) == {"run_id", "week", "mqls",  # type: ignore[attr-defined]
+                                                       "revenue_usd"}
+
+
+def test_documented_error_is_the_real_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    shown = next(b for b in _blocks("console") if "error:" in b).splitlines()
+    monkeypatch.chdir(tmp_path)
+    Path("bad.toml").write_text("[factors]\ngovernance.cadence_weeks = [4, 60]\n")
+    assert main(shlex.split(shown[0][2:])[1:]) == 2
+    assert capsys.readouterr().err.strip() == shown[1]
+
+
+def test_table_of_ready_files_matches_them() -> None:
+    rows = re.findall(r"^\| `(\w+)\.toml` \| .* \| (\d+) x (\d+) = (\d+) \|$", DOC, flags=re.M)
+    assert len(rows) == len(list((ROOT / "experiments" / "specs").glob("*.toml"))) == 5
+    for name, n_arms, replicates, total in rows:
+        spec = load_spec(ROOT / "experiments" / "specs" / f"{name}.toml")
+        assert (len(arms(spec)), spec.replicates, n_runs(spec)) == (
+            int(n_arms), int(replicates), int(total))
