@@ -260,9 +260,12 @@ class AlignmentModel(mesa.Model):
             return
         wanted = self.params.org.account_hours_per_customer
         accounts = c.accounts_per_owner(len(self.reps))
-        per_account = np.divide(self.rep_hours[:, ACCOUNTS], accounts * wanted,
-                                out=np.ones(len(self.reps)), where=accounts > 0)
-        attention = np.minimum(per_account[c.owner], 1.0) if wanted > 0 else np.ones(len(c))
+        if wanted > 0:
+            per_account = np.divide(self.rep_hours[:, ACCOUNTS], accounts * wanted,
+                                    out=np.ones(len(self.reps)), where=accounts > 0)
+            attention = np.minimum(per_account[c.owner], 1.0)
+        else:
+            attention = np.ones(len(c))
         hazard = churn_hazard(c, self.market.weekly_churn, attention,
                               float(self.allocation.programmes_usd[RETENTION]),
                               self.market.attractiveness)
