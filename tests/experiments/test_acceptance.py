@@ -76,12 +76,16 @@ def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 @contextmanager
 def _stopping(procs: list[subprocess.Popen], extra: list[int]) -> Iterator[None]:
-    """Kill, by pid, every process a test started (and the pool workers it saw), whatever
-    happens in the test."""
+    """Kill, by pid, every process a test started, their descendants (pool workers, Dask
+    nannies) and the pool workers it saw, whatever happens in the test."""
     try:
         yield
     finally:
-        for pid in [*(p.pid for p in procs), *extra]:
+        pids = [*(p.pid for p in procs), *extra]
+        for pid in list(pids):
+            with suppress(psutil.NoSuchProcess):
+                pids.extend(c.pid for c in psutil.Process(pid).children(recursive=True))
+        for pid in pids:
             if not _gone(pid):
                 with suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
