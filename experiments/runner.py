@@ -307,7 +307,12 @@ class _Sweep:
     def run(self) -> None:
         try:
             while self._fill():
-                finished, _ = wait(list(self._in_flight), return_when=FIRST_COMPLETED)
+                # The timeout lets results wait at most flush_seconds for their commit when
+                # runs are long and arrive seldom.
+                finished, _ = wait(list(self._in_flight),
+                                   timeout=self.store.flush_seconds or None,
+                                   return_when=FIRST_COMPLETED)
+                self.store.flush_if_due()
                 broken = False
                 for future in finished:
                     batch = self._in_flight.pop(future)

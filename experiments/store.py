@@ -106,7 +106,7 @@ class ResultsStore:
         self._rows: list[dict[str, Any]] = []
         self._weekly: list[pd.DataFrame] = []
         self._weekly_rows = 0
-        self._last_flush = time.monotonic()
+        self._oldest = time.monotonic()
         self._lock_file: Any = None
         self._next_chunk = 1
         self._status: dict[str, str] = {}
@@ -175,16 +175,23 @@ class ResultsStore:
 
     def add(self, row: dict[str, Any], weekly: pd.DataFrame | None) -> None:
         """Buffer one finished run; a chunk is committed when the buffer is full or old."""
+        if not self._rows:
+            self._oldest = time.monotonic()
         self._rows.append(row)
         if weekly is not None and len(weekly):
             self._weekly.append(weekly)
             self._weekly_rows += len(weekly)
-        if (len(self._rows) >= self.chunk_runs or self._weekly_rows >= self.chunk_rows
-                or time.monotonic() - self._last_flush >= self.flush_seconds):
+        if len(self._rows) >= self.chunk_runs or self._weekly_rows >= self.chunk_rows:
+            self.flush()
+        else:
+            self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Commit the buffer if its oldest result has waited `flush_seconds`."""
+        if self._rows and time.monotonic() - self._oldest >= self.flush_seconds:
             self.flush()
 
     def flush(self) -> None:
-        self._last_flush = time.monotonic()
         if not self._rows:
             return
         number = self._next_chunk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -171,3 +172,25 @@ def test_duckdb_reads_the_store(write_spec: Callable[..., Path], tmp_path: Path)
     assert n == 8 and mean == pytest.approx(runs["revenue_mean"].mean())
     weeks = con.execute(f"select count(*) from '{tmp_path}/out/weekly/*.parquet'").fetchone()[0]
     assert weeks == 8 * 30
+
+
+def test_results_are_committed_when_the_buffer_is_full_or_old(
+        write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    spec = load_spec(write_spec())
+    st = open_store(tmp_path / "out", spec, chunk_runs=3, flush_seconds=0.3)
+
+    def row(i: int) -> dict[str, object]:
+        return {"run_id": f"a{i:05d}-r0000", "arm": "x", "replicate": 0, "seed": 1,
+                "preset": "joint", "governance.cadence_weeks": 2, "status": "done",
+                "error": "", "duration_s": 0.1}
+
+    for i in range(3):
+        st.add(row(i), None)
+    assert len(st.finished) == 3  # full
+    st.add(row(3), None)
+    st.flush_if_due()
+    assert len(st.finished) == 3  # young
+    time.sleep(0.35)
+    st.flush_if_due()
+    assert len(st.finished) == 4  # old
+    st.close()
