@@ -33,13 +33,15 @@ from sim import ParamError, presets
 TITLE = "alignsim workshop: sales and marketing under one rule or another"
 SPEEDS = {"slow": 1000, "normal": 400, "fast": 120, "fastest": 10}  # play interval, ms
 CSS = """
-.v-application { font-size: 15px; }
-.alignsim-tile { border-left: 8px solid; padding: 4px 12px; margin: 0 6px 6px 0; }
-.alignsim-tile h3 { margin: 0; font-size: 20px; }
-.alignsim-tile .big { font-size: 17px; }
-.alignsim-chart img { max-width: 100%; height: auto; }
+.v-navigation-drawer.solara-content-main { min-width: 330px !important; max-width: 330px; }
+.v-navigation-drawer.solara-content-main .v-card { margin-bottom: 8px; }
+.alignsim-tile { border-left: 8px solid; padding: 2px 12px; margin: 0 10px 4px 0; }
+.alignsim-tile h3 { margin: 0; font-size: 19px; }
+.alignsim-tile .big { font-size: 16px; }
+.alignsim-chart { line-height: 1.25; }
+.alignsim-chart img { max-width: 100%; height: auto; display: block; }
 .alignsim-chart b { font-size: 16px; }
-.alignsim-chart .key { font-size: 13px; color: #555; }
+.alignsim-chart .key { font-size: 13px; color: #444; }
 """
 
 
@@ -86,10 +88,11 @@ def Tile(arm: views.Series, week: int) -> None:
         solara.HTML(tag="h3", unsafe_innerHTML=arm.label)
         if len(arm.weekly):
             last = arm.weekly.iloc[-1]
-            solara.Text(
-                f"week {week}: {kotler_label(last)} (index {last[views.ALIGNMENT]:.0f}) · "
-                f"MQLs accepted {100 * last[views.ACCEPTANCE]:.0f}% · "
-                f"win rate {100 * last[views.WIN_RATE]:.0f}%", classes=["big"])
+            solara.HTML(tag="div", classes=["big"], unsafe_innerHTML=(
+                f"week {week}: <b>{kotler_label(last)}</b> (index "
+                f"{last[views.ALIGNMENT]:.0f}) · MQLs accepted "
+                f"{100 * last[views.ACCEPTANCE]:.0f}% · win rate "
+                f"{100 * last[views.WIN_RATE]:.0f}%"))
         else:
             solara.Text("week 0: press Step or ▶", classes=["big"])
 
@@ -149,7 +152,8 @@ def Page() -> None:
                             use_threads=use_threads)
             solara.ToggleButtonsSingle(value=speed.value, values=list(SPEEDS),
                                        on_value=set_speed, dense=True)
-            solara.SliderInt("weeks per Step", value=weeks_per_step, min=1, max=13)
+            solara.SliderInt(f"weeks per Step: {weeks_per_step.value}", value=weeks_per_step,
+                             min=1, max=13)
         with solara.Card("Scenario", margin=0):
             solara.Select("preset", values=presets.names(), value=s.preset,
                           on_value=lambda v: apply(WorkshopSetup(
