@@ -1,0 +1,88 @@
+"""docs/odd.md cannot drift from the code: its generated tables must equal what
+docs/make_param_table.py prints now, and every parameter is discussed outside its table."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from sim.params import field_table
+
+ROOT = Path(__file__).resolve().parents[2]
+ODD = ROOT / "docs" / "odd.md"
+SCRIPT = ROOT / "docs" / "make_param_table.py"
+FIX = "run `.venv/bin/python docs/make_param_table.py --write` and review the prose"
+
+
+def _load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_param_table", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    return _load_script()
+
+
+@pytest.fixture(scope="module")
+def odd() -> str:
+    return ODD.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("table", ["params", "constants", "levers", "presets"])
+def test_generated_table_matches_the_code(script: ModuleType, odd: str, table: str) -> None:
+    in_doc = script.block(odd, table)
+    now = script.TABLES[table]().strip()
+    assert in_doc == now, f"docs/odd.md's {table} table differs from the code: {FIX}"
+
+
+def test_parameter_table_lists_every_parameter_with_its_default(script: ModuleType,
+                                                                odd: str) -> None:
+    table = script.block(odd, "params")
+    for row in field_table():
+        line = f"| `{row['name']}` | `{script.fmt(row['default'])}` |"
+        assert line in table, f"{row['name']} (default {row['default']!r}) missing: {FIX}"
+
+
+def test_every_parameter_is_named_in_the_prose(script: ModuleType, odd: str) -> None:
+    """The table alone is not a description: each parameter must appear in the text too."""
+    prose = _prose(script, odd)
+    missing = [row["name"] for row in field_table()
+               if not re.search(r"(?<![\w.])" + re.escape(row["name"]) + r"(?!\w)", prose)]
+    assert not missing, f"parameters not described outside the table in docs/odd.md: {missing}"
+
+
+def test_constants_documented_exist_with_the_values_shown(script: ModuleType,
+                                                          odd: str) -> None:
+    table = script.block(odd, "constants")
+    for module, name, _meaning, _source in script.CONSTANTS:
+        value = getattr(importlib.import_module(module), name)
+        assert f"| `{module}.{name}` | `{script.fmt(value)}` |" in table, (
+            f"{module}.{name} = {value!r} not shown in docs/odd.md: {FIX}")
+
+
+def test_script_prints_the_parameter_table_by_default(script: ModuleType,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert script.main([]) == 0
+    assert capsys.readouterr().out.strip() == script.param_table().strip()
+
+
+def _prose(script: ModuleType, text: str) -> str:
+    for table in script.TABLES:
+        start, end = script.markers(table)
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), "", text, flags=re.S)
+    return text
+
+
+def test_refresh_rewrites_only_the_generated_blocks(script: ModuleType, odd: str) -> None:
+    stale = odd.replace(script.block(odd, "params"), "| stale |", 1)
+    refreshed = script.refresh(stale)
+    assert script.block(refreshed, "params") == script.param_table().strip()
+    assert _prose(script, refreshed) == _prose(script, odd)
