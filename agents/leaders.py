@@ -1,14 +1,37 @@
 """Leaders: the CMO, the head of sales, a CRO (only in CRO or merged structures) and the finance
 planner. A leader plans when the governance names its role: it scores candidate plans with the
-objective, horizon and bias the governance gives it, on the evidence it can see."""
+objective, horizon and bias the governance gives it, on the evidence it can see. Leaders also
+choose how much to lobby for budget, and learn it by reinforcement."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from agents.base import FINANCE_DEPT, MARKETING_DEPT, REVENUE_DEPT, SALES_DEPT, Person
+from sim import learning
+from sim.lobbying import LOBBYING_HOURS
 from sim.planning import Evidence, Objective, Plan, forecast
 
 
 class Leader(Person):
+    def __init__(self, model, rng: np.random.Generator, trust: float, cooperation: float) -> None:
+        super().__init__(model, rng, trust, cooperation)
+        # Lobbying propensities over LOBBYING_HOURS levels: most leaders start not lobbying much.
+        self.lobbying_propensity = [5.0, 3.0, 2.0]
+        self.lobbying_level = 0
+
+    @property
+    def lobbying_hours(self) -> float:
+        return LOBBYING_HOURS[self.lobbying_level]
+
+    def choose_lobbying(self) -> None:
+        self.lobbying_level = learning.choose(self.lobbying_propensity,
+                                              self.personal_rng.random())
+
+    def learn_lobbying(self, payoff: float, forgetting: float, experimentation: float) -> None:
+        self.lobbying_propensity = learning.reinforce(
+            self.lobbying_propensity, self.lobbying_level, payoff, forgetting, experimentation)
+
     def score_plans(self, plans: list[Plan], evidence: Evidence, current: Plan,
                     objective: Objective, horizon: int, tilt: float, rep_cost_usd: float,
                     rep_hours: float) -> list[float]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.base import MARKETING_DEPT, Person
+from sim import learning
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -22,11 +23,13 @@ class Marketer(Person):
     def __init__(self, model: AlignmentModel, rng: np.random.Generator, trust: float,
                  cooperation: float, mode_volume: float, mode_quality: float) -> None:
         super().__init__(model, rng, trust, cooperation)
-        self.mode_propensity = np.array(
-            [mode_volume, 1.0 - mode_volume - mode_quality, mode_quality]) * 10.0
+        self.mode_propensity = [10.0 * mode_volume, 10.0 * (1.0 - mode_volume - mode_quality),
+                                10.0 * mode_quality]
         self.mode = 1
 
     def choose_mode(self) -> None:
-        cumulative = np.cumsum(self.mode_propensity)
-        self.mode = int(np.searchsorted(cumulative, self.personal_rng.random() * cumulative[-1],
-                                        side="right"))
+        self.mode = learning.choose(self.mode_propensity, self.personal_rng.random())
+
+    def learn_mode(self, payoff: float, forgetting: float, experimentation: float) -> None:
+        self.mode_propensity = learning.reinforce(self.mode_propensity, self.mode, payoff,
+                                                  forgetting, experimentation)

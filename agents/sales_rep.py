@@ -29,9 +29,10 @@ OPPORTUNITIES, MQL_FOLLOW_UP, ACCOUNTS, PROSPECTING = range(4)
 ACTIVITIES = ("opportunities", "mql_follow_up", "accounts", "prospecting")
 ALLOCATION_SHARPNESS = 2.0
 RENEWAL_COMMISSION = 0.3
-# Acceptance bar on the rep's read of a lead's fit; low trust raises it.
+# Acceptance bar on the rep's read of a lead's fit (funnel.handoff discounts the read by trust).
 ACCEPT_BAR = 0.5
-ACCEPT_TRUST_SLOPE = 0.3
+# Weight of one week's experience in a rep's belief that an MQL closes.
+BELIEF_RATE = 0.1
 # Share of hours a rep spends on accounts when behaviour is switched off (docking).
 FIXED_ACCOUNT_SHARE = 0.3
 
@@ -81,7 +82,6 @@ class SalesRep(Person):
         self.hours = np.zeros(4)
         self.contacts = 0
         self._contact_carry = 0.0
-        self.sanctions = 0
 
     def perceived_values(self, econ: Economics) -> tuple[float, float, float, float]:
         """Value per hour of each activity as this rep sees it, USD/h."""
@@ -98,6 +98,12 @@ class SalesRep(Person):
                     / max(econ.account_hours, 1e-9))
         return opp, mql, accounts, prospect
 
+    def update_belief(self, contacted: float, opportunities: float, win_rate: float) -> None:
+        """Experience with marketing leads: wins to expect per contacted MQL, smoothed."""
+        if contacted > 0:
+            seen = min(opportunities / contacted, 1.0) * win_rate
+            self.belief_mql_win += BELIEF_RATE * (seen - self.belief_mql_win)
+
     def allocate_time(self, work: Workload, econ: Economics, behaviour_on: bool) -> None:
         demand = (
             work.open_opportunities * econ.opportunity_hours,
@@ -106,9 +112,12 @@ class SalesRep(Person):
             math.inf,
         )
         if behaviour_on:
-            # Live deals have first call on the week; the rest is split by perceived value.
+            # Live deals have first call on the week; a cooperating rep also gives MQLs first
+            # call (prompt follow-up, the cooperative act); the rest goes by perceived value.
             weights = [max(v, 1e-9) ** ALLOCATION_SHARPNESS for v in self.perceived_values(econ)]
             weights[OPPORTUNITIES] = math.inf
+            if self.cooperating:
+                weights[MQL_FOLLOW_UP] = math.inf
         else:
             # Docking: every MQL and opportunity is worked, a fixed share goes to accounts.
             weights = [math.inf, math.inf, FIXED_ACCOUNT_SHARE, 1 - FIXED_ACCOUNT_SHARE]
@@ -119,7 +128,7 @@ class SalesRep(Person):
 
     @property
     def acceptance_bar(self) -> float:
-        return ACCEPT_BAR + ACCEPT_TRUST_SLOPE * (0.5 - self.trust)
+        return ACCEPT_BAR
 
 
 def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) -> np.ndarray:

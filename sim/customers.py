@@ -66,11 +66,11 @@ class CustomerTable:
             self.cols[name] = self.cols[name][keep]
         self.churned_total += int(gone.sum())
 
-    def expand(self, attention: np.ndarray) -> float:
-        """Grow ARR by attention-weighted expansion; returns the ARR added, USD."""
+    def expand(self, attention: np.ndarray) -> np.ndarray:
+        """Grow ARR by attention-weighted expansion; returns the ARR added per customer, USD."""
         added = self.cols["arr"] * (EXPANSION_PER_YEAR / 52.0) * attention
         self.cols["arr"] = self.cols["arr"] + added
-        return float(added.sum())
+        return added
 
     def accounts_per_owner(self, n_reps: int) -> np.ndarray:
         return np.bincount(self.cols["owner"], minlength=n_reps)[:n_reps]

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 QUALIFICATION_PRIOR = 0.5
 CYCLE_PRIOR_WEEKS = 10.0
 PRIOR_WEIGHT = 10.0
+BAND_PRIOR_WEIGHT = 5.0
 
 
 def _sum(model: AlignmentModel, key: str, weeks: int = 13) -> float:
-    recent = list(model.history)[-weeks:]
-    return float(sum(h[key] for h in recent))
+    return model.history_sums(weeks).get(key, 0.0)
 
 
 def _ratio(num: float, den: float, fallback: float) -> float:
@@ -42,6 +42,13 @@ def cycle_weeks(model: AlignmentModel) -> float:
                      CYCLE_PRIOR_WEEKS * model.params.market.cycle_scale)
 
 
+def recent_win_rate(model: AlignmentModel) -> float:
+    won = _sum(model, "won_marketing", 26) + _sum(model, "won_sales", 26)
+    m = model.market
+    prior = float(m.segment_weights(m.inquiry_mix) @ m.base_win_rate)
+    return _smoothed(won, won + _sum(model, "lost", 26), prior)
+
+
 def qualification_rate(model: AlignmentModel) -> float:
     sqls = _sum(model, "sqls_marketing") + _sum(model, "sqls_sales")
     sals = _sum(model, "sals_marketing") + _sum(model, "prospects")
@@ -54,7 +61,7 @@ def rep_economics(model: AlignmentModel) -> Economics:
     won = _sum(model, "won_marketing", 26) + _sum(model, "won_sales", 26)
     booked = _sum(model, "bookings_marketing_usd", 26) + _sum(model, "bookings_sales_usd", 26)
     avg_deal = _smoothed(booked, won, float(weights @ m.deal_size_usd))
-    win_rate = _smoothed(won, won + _sum(model, "lost", 26), float(weights @ m.base_win_rate))
+    win_rate = recent_win_rate(model)
     arr = model.customers.arr
     return Economics(
         mql_deal_usd=float(weights @ m.deal_size_usd),
@@ -75,9 +82,20 @@ def rep_economics(model: AlignmentModel) -> Economics:
     )
 
 
+def value_by_score(model: AlignmentModel) -> np.ndarray:
+    """Booked ARR per MQL in each score band over the history, shrunk toward the overall mean
+    so thin bands do not swing the plan."""
+    mqls = sum(h[0] for h in model.score_history)
+    won = sum(h[1] for h in model.score_history)
+    overall = float(won.sum() / mqls.sum()) if mqls.sum() > 0 else 0.0
+    return (won + BAND_PRIOR_WEIGHT * overall) / (mqls + BAND_PRIOR_WEIGHT)
+
+
 def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
     """The planner's view. Without pooled data or a scoreboard, marketing does not see what
-    became of its MQLs and assumes they close at MARKETING_CLOSE_BELIEF once accepted."""
+    became of its MQLs and assumes they close at MARKETING_CLOSE_BELIEF once accepted. Pooled
+    data (joint planning, a CRO) links outcomes to marketing's scores, so the planner sees what
+    a marginal MQL is worth; everyone else scales the average."""
     mqls = _sum(model, "mqls")
     weeks = max(min(len(model.history), 13), 1)
     accepted = _sum(model, "mqls_accepted")
@@ -115,6 +133,7 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
         weekly_churn=_ratio(_sum(model, "churned_arr_usd"), float(arr) * weeks, 0.0),
         cycle_weeks=won_cycle,
         nurture_pool=float(pool.sum()),
+        value_by_score=value_by_score(model) if pooled and model.score_history else None,
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
+
 
 @dataclass
 class Flows:
@@ -53,3 +55,39 @@ class Flows:
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+BANDS = 25  # score bands of sim.planning.SCORE_BANDS
+REP_FIELDS = ("pipeline_usd", "bookings_usd", "contacted", "accepted", "rejected", "overdue",
+              "detections", "good_mqls", "wasted_mqls", "expansion_usd")
+MARKETER_FIELDS = ("mqls", "accepted", "rejected", "overdue")
+
+
+class Ledger:
+    """This week's outcomes per person, arrays indexed by rep or by marketer: what each person
+    experienced, for their payoffs, trust and beliefs."""
+
+    def __init__(self, n_reps: int, n_marketers: int) -> None:
+        self.rep = {name: np.zeros(n_reps) for name in REP_FIELDS}
+        self.marketer = {name: np.zeros(n_marketers) for name in MARKETER_FIELDS}
+        self.contact_pairs = np.zeros((0, 2), dtype=np.int64)
+        """(marketer, rep) pairs who dealt with one lead this week."""
+        self.mqls_by_band = np.zeros(BANDS)
+        self.won_value_by_band = np.zeros(BANDS)
+        """MQLs routed and marketing-sourced ARR won, by the lead's score band."""
+
+    def reset(self) -> None:
+        for arr in (*self.rep.values(), *self.marketer.values()):
+            arr[:] = 0.0
+        self.contact_pairs = np.zeros((0, 2), dtype=np.int64)
+        self.mqls_by_band[:] = 0.0
+        self.won_value_by_band[:] = 0.0
+
+    def add_rep(self, name: str, owners: np.ndarray, weights: np.ndarray | None = None) -> None:
+        n = len(self.rep[name])
+        self.rep[name] += np.bincount(owners, weights=weights, minlength=n)[:n]
+
+    def add_marketer(self, name: str, marketers: np.ndarray) -> None:
+        marketers = marketers[marketers >= 0]
+        n = len(self.marketer[name])
+        self.marketer[name] += np.bincount(marketers, minlength=n)[:n]

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.flows import Flows
+from sim.flows import BANDS, Flows, Ledger
 from sim.leads import MARKETING, NO_OWNER, NO_WEEK, SALES, LeadTable, Stage
 from sim.market import PROSPECT_MIX, Market
+from sim.planning import score_band
 
 SCORE_FIT_WEIGHT = 0.6
 QUALIFY_SLOPE = 1.2
@@ -39,6 +40,8 @@ PROSPECT_FIT = (3.0, 3.0)
 NEW_READINESS = (2.0, 5.0)
 PROSPECT_READINESS = (2.0, 4.0)
 REP_JUDGEMENT_SD = 0.1
+# A rep with no trust in marketing reads a lead's fit at this share of its worth.
+TRUST_READ_FLOOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,14 @@ def _fit_draw(rng: np.random.Generator, a: np.ndarray | float, b: np.ndarray | f
 
 
 def create_inquiries(leads: LeadTable, market: Market, week: int, n: int,
-                     mode_weights: np.ndarray, heterogeneity: float,
-                     rng: np.random.Generator) -> None:
+                     marketer_volume: np.ndarray, marketer_mode: np.ndarray,
+                     heterogeneity: float, rng: np.random.Generator) -> None:
+    """New inquiries, each from one marketer's programme (in proportion to their volume),
+    with fit drawn by that marketer's mode."""
     if n == 0:
         return
-    mode = rng.choice(3, size=n, p=mode_weights)
+    marketer = rng.choice(len(marketer_volume), size=n, p=marketer_volume / marketer_volume.sum())
+    mode = marketer_mode[marketer]
     fit = _fit_draw(rng, MODE_FIT[mode, 0], MODE_FIT[mode, 1], n, heterogeneity)
     leads.add(
         segment=rng.choice(3, size=n, p=market.segment_weights(market.inquiry_mix)),
@@ -75,21 +81,19 @@ def create_inquiries(leads: LeadTable, market: Market, week: int, n: int,
         score=np.zeros(n),
         stage=np.full(n, Stage.INQUIRY),
         created_week=np.full(n, week),
+        marketer=marketer,
     )
 
 
-def volume_multiplier(mode_shares: np.ndarray) -> float:
-    return float(mode_shares @ MODE_VOLUME)
-
-
-def mode_lead_weights(mode_shares: np.ndarray) -> np.ndarray:
-    w = mode_shares * MODE_VOLUME
-    return w / w.sum()
+def marketer_volume(modes: np.ndarray, cooperating: np.ndarray, cooperation_cost: float
+                    ) -> np.ndarray:
+    """Each marketer's programme volume: the mode's multiplier, less what cooperation costs."""
+    return MODE_VOLUME[modes] * np.where(cooperating, 1.0 - cooperation_cost, 1.0)
 
 
 def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: float,
                     nurture_gain: float, nurture_decay: float, nurture_max_weeks: int,
-                    pending_per_rep: np.ndarray, flows: Flows) -> None:
+                    pending_per_rep: np.ndarray, flows: Flows, ledger: Ledger) -> None:
     """Marketing's week: recycle returned leads, nurture, score, make and route MQLs."""
     stage = leads.stage
     returned = stage == Stage.RETURNED
@@ -120,6 +124,8 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
     order = np.argsort(pending_per_rep, kind="stable")
     leads.owner[idx] = order[np.arange(len(idx)) % len(order)]
     flows.mqls += len(idx)
+    ledger.add_marketer("mqls", leads.marketer[idx])
+    ledger.mqls_by_band += np.bincount(score_band(leads.score[idx]), minlength=BANDS)
     err = leads.score[idx] - (SCORE_FIT_WEIGHT * leads.fit[idx]
                               + (1 - SCORE_FIT_WEIGHT) * r[idx])
     flows.scoring_error_sq += float(err @ err)
@@ -132,18 +138,20 @@ def pending_mqls_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
 
 def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
             gate: bool, followup_weeks: int, sla_on: bool, detection_prob: float,
-            untouched_decay: float, rng: np.random.Generator, flows: Flows) -> np.ndarray:
+            forced_return: np.ndarray, untouched_decay: float, rng: np.random.Generator,
+            flows: Flows, ledger: Ledger) -> None:
     """Reps contact their oldest MQLs up to their contact budget and accept or reject them;
-    overdue MQLs are returned by cooperating reps and hoarded by the others; under an SLA an
-    overdue lead is detected with some probability and forced back.
+    overdue MQLs are returned by cooperating reps and hoarded by the others.
 
-    Returns the number of SLA detections per rep (for sanctions).
+    Under an SLA, a worked MQL without a disposition (feedback) and an overdue MQL are breaches,
+    each detected with the monitoring probability; a repeat offender's detected overdue leads
+    are forced back (graduated sanctions: `forced_return` per rep). Detections per rep go to the
+    ledger, for sanctions.
     """
     n_reps = len(reps.contacts)
-    detections = np.zeros(n_reps, dtype=np.int64)
     pending = np.flatnonzero(leads.stage == Stage.MQL)
     if len(pending) == 0:
-        return detections
+        return
     owner = leads.owner[pending]
     order = np.lexsort((pending, leads.mql_week[pending], owner))
     pending, owner = pending[order], owner[order]
@@ -156,14 +164,27 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     flows.mqls_contacted += len(met)
     flows.mql_wait_weeks += float((week - leads.mql_week[met]).sum())
     leads.contact_week[met] = week
+    ledger.add_rep("contacted", who)
+    pairs = np.stack((leads.marketer[met], who), axis=1)
+    ledger.contact_pairs = pairs[pairs[:, 0] >= 0]
     if gate:
         # A rep reads fit with noise; low trust in marketing discounts what they read.
-        read = leads.fit[met] * (0.75 + 0.5 * trust[who]) + REP_JUDGEMENT_SD * rng.standard_normal(
-            len(met))
+        read = (leads.fit[met] * (TRUST_READ_FLOOR + (1 - TRUST_READ_FLOOR) * trust[who])
+                + REP_JUDGEMENT_SD * rng.standard_normal(len(met)))
         accept = read >= reps.accept_bar[who]
     else:
         accept = np.ones(len(met), dtype=bool)
+    if sla_on:
+        # The SLA asks for a disposition (closed-loop feedback) on every MQL worked; a rep who
+        # does not cooperate gives none, and each missing one is caught with the monitoring odds.
+        silent = ~reps.cooperating[who] & (rng.random(len(met)) < detection_prob)
+        ledger.add_rep("detections", who[silent])
+        flows.sla_detections += int(silent.sum())
     took, refused = met[accept], met[~accept]
+    ledger.add_rep("accepted", who[accept])
+    ledger.add_rep("rejected", who[~accept])
+    ledger.add_marketer("accepted", leads.marketer[took])
+    ledger.add_marketer("rejected", leads.marketer[refused])
     leads.stage[took] = Stage.SAL
     flows.mqls_accepted += len(took)
     flows.sals_marketing += len(took)
@@ -175,12 +196,14 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     leads.readiness[waiting] *= 1 - untouched_decay
     overdue = (week - leads.mql_week[waiting]) >= followup_weeks
     flows.mqls_overdue += int(overdue.sum())
+    ledger.add_rep("overdue", holder[overdue])
+    ledger.add_marketer("overdue", leads.marketer[waiting[overdue]])
     give_back = overdue & reps.cooperating[holder]
     if sla_on:
         caught = overdue & ~give_back & (rng.random(len(waiting)) < detection_prob)
-        detections = np.bincount(holder[caught], minlength=n_reps)[:n_reps]
+        ledger.add_rep("detections", holder[caught])
         flows.sla_detections += int(caught.sum())
-        give_back |= caught
+        give_back |= caught & forced_return[holder]
     _return_to_marketing(leads, waiting[give_back], week)
     flows.mqls_returned_unworked += int(give_back.sum())
     expired = waiting[~give_back & ((week - leads.mql_week[waiting])
@@ -188,7 +211,6 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     leads.stage[expired] = Stage.DISQUALIFIED
     flows.mqls_never_contacted += len(expired)
     flows.disqualified += len(expired)
-    return detections
 
 
 def _return_to_marketing(leads: LeadTable, idx: np.ndarray, week: int) -> None:
@@ -225,7 +247,8 @@ def add_prospects(leads: LeadTable, market: Market, week: int, per_rep: np.ndarr
 
 
 def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
-            enablement_lift: float, rng: np.random.Generator, flows: Flows) -> None:
+            enablement_lift: float, rng: np.random.Generator, flows: Flows,
+            ledger: Ledger) -> None:
     """First contact of accepted leads: an opportunity (SQL) or disqualified."""
     idx = np.flatnonzero(leads.stage == Stage.SAL)
     if len(idx) == 0:
@@ -236,6 +259,8 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     opp, dq = idx[ok], idx[~ok]
     leads.stage[dq] = Stage.DISQUALIFIED
     flows.disqualified += len(dq)
+    wasted = dq[leads.source[dq] == MARKETING]
+    ledger.add_rep("wasted_mqls", leads.owner[wasted])
     seg = leads.segment[opp]
     q, r = leads.fit[opp], leads.readiness[opp]
     win = (market.base_win_rate[seg] * (q / 0.5) ** WIN_FIT_ELASTICITY
@@ -248,6 +273,8 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     leads.opp_week[opp] = week
     leads.stage[opp] = Stage.SQL
     src = leads.source[opp]
+    ledger.add_rep("pipeline_usd", leads.owner[opp], leads.win_prob[opp] * leads.deal_value[opp])
+    ledger.add_rep("good_mqls", leads.owner[opp[src == MARKETING]])
     flows.sqls_marketing += int((src == MARKETING).sum())
     flows.sqls_sales += int((src == SALES).sum())
 
@@ -258,7 +285,7 @@ def open_opportunities_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
 
 
 def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
-                     rng: np.random.Generator, flows: Flows) -> np.ndarray:
+                     rng: np.random.Generator, flows: Flows, ledger: Ledger) -> np.ndarray:
     """Open opportunities progress by the attention they get; those due close won or lost.
 
     Returns the row indices of deals won this week.
@@ -279,6 +306,9 @@ def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
     flows.won_marketing += int(mkt.sum())
     flows.won_sales += int((~mkt).sum())
     value = leads.deal_value[won]
+    ledger.won_value_by_band += np.bincount(score_band(leads.score[won[mkt]]), weights=value[mkt],
+                                            minlength=BANDS)
+    ledger.add_rep("bookings_usd", leads.owner[won], value)
     flows.bookings_marketing_usd += float(value[mkt].sum())
     flows.bookings_sales_usd += float(value[~mkt].sum())
     flows.won_cycle_weeks += float((week - leads.opp_week[won]).sum())

@@ -47,6 +47,7 @@ class Monitoring:
     sla_on: bool
     detection_prob: float
     followup_weeks: int
+    graduated_sanctions: bool
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Governance:
     scoring_skill_loss: float
     has_cro: bool
     cross_ties: int
-    """How many structural channels tie the departments (joint planning, scoreboard, CRO)."""
+    """How many standing channels tie the departments (scoreboard, CRO, merger)."""
 
 
 # Planning owners: objective, horizon, tilt, pooled data, who meets (the brief's
@@ -97,7 +98,8 @@ def from_params(params: Params) -> Governance:
             marketing_sees_outcomes=g.shared_scoreboard or pooled,
             shared_scoreboard=g.shared_scoreboard,
         ),
-        monitoring=Monitoring(g.sla == "on", g.sla_monitoring_prob, g.sla_followup_weeks),
+        monitoring=Monitoring(g.sla == "on", g.sla_monitoring_prob, g.sla_followup_weeks,
+                              g.sanctions == "graduated"),
         cadence_weeks=g.cadence_weeks,
         share_revisable=pool,
         allocator_discretion=pool and single_planner,
@@ -106,5 +108,5 @@ def from_params(params: Params) -> Governance:
         handoff_gate=not merged,
         scoring_skill_loss=MERGED_SCORING_SKILL_LOSS if merged else 0.0,
         has_cro=has_cro,
-        cross_ties=int(everyone) + int(g.shared_scoreboard) + int(has_cro) + int(merged),
+        cross_ties=int(g.shared_scoreboard) + int(has_cro) + int(merged),
     )

@@ -50,6 +50,7 @@ _COLUMNS: dict[str, type] = {
     "win_prob": np.float64,
     "cycle_left": np.float64,   # weeks of full attention until the deal closes
     "returns": np.int64,        # times handed back to marketing
+    "marketer": np.int64,       # index of the marketer whose programme brought it in, or -1
 }
 
 
@@ -76,7 +77,7 @@ class LeadTable:
         if n == 0:
             return
         defaults = {"owner": NO_OWNER, "mql_week": NO_WEEK, "contact_week": NO_WEEK,
-                    "opp_week": NO_WEEK}
+                    "opp_week": NO_WEEK, "marketer": NO_OWNER}
         for name, dtype in _COLUMNS.items():
             if name in columns:
                 new = np.asarray(columns[name], dtype=dtype)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from agents.base import cooperation_share
 from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim.leads import Stage
 
@@ -50,11 +51,11 @@ def _mean(values: list[float]) -> float:
 
 
 def cooperation_sales(m: AlignmentModel) -> float:
-    return _mean([r.cooperating for r in m.reps])
+    return cooperation_share(m.reps)
 
 
 def cooperation_marketing(m: AlignmentModel) -> float:
-    return _mean([p.cooperating for p in m.marketers])
+    return cooperation_share(m.marketers)
 
 
 def trust_sales_in_marketing(m: AlignmentModel) -> float:
@@ -126,7 +127,7 @@ def _flow(name: str) -> Reporter:
 
 
 def _stage(stage: Stage) -> Reporter:
-    return lambda m: float((m.leads.stage == stage).sum())
+    return lambda m: float(m.stage_counts[stage])
 
 
 def weekly_reporters() -> dict[str, Reporter]:

@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 
 from agents import CMO, CRO, FinancePlanner, HeadOfSales, Leader, Marketer, SalesRep
-from agents.base import Person
+from agents.base import Person, cooperation_share
 from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING, Workload
-from sim import funnel, metrics
+from sim import adaptation, funnel, metrics, trust
 from sim.budget import Allocation, Budget
 from sim.customers import CustomerTable, churn_hazard
 from sim.evidence import build_evidence, rep_economics
-from sim.flows import Flows
+from sim.flows import Flows, Ledger
 from sim.governance import Governance, from_params
 from sim.leads import MARKETING, LeadTable
+from sim.lobbying import coaching_factor, contest_tilt, lobbying_payoff
 from sim.market import DEAL_SIZE_USD, Market
 from sim.network import build_network, cross_department_ties
 from sim.params import Params
@@ -70,18 +71,35 @@ class AlignmentModel(mesa.Model):
         self.customers = CustomerTable()
         self.flows = Flows()
         self.history: deque[dict[str, float]] = deque(maxlen=HISTORY_WEEKS)
+        self.score_history: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=HISTORY_WEEKS)
         self.plan: Plan = INITIAL_PLAN
         self.budget_year_share = INITIAL_PLAN.marketing_share
         self.feedback_rate = 0.0
         self.won_cycles: list[int] = []
         self.hoarded = 0
+        self.payoff_reference = {"rep": 0.0, "marketer": 0.0, "shared": 0.0}
+        self.planning_meeting_this_week = False
+        self._history_sums: dict[tuple[int, int], dict[str, float]] = {}
         self._build_people(streams["agents"])
+        self.ledger = Ledger(len(self.reps), len(self.marketers))
+        self.observed_cooperation = {"sales": params.behaviour.cooperation_initial,
+                                     "marketing": params.behaviour.cooperation_initial}
         self._seed_installed_base(streams["market"])
         weekly_revenue = self.customers.weekly_revenue(0)[0]
         self.budget = Budget(params.market.budget_ratio, weekly_revenue)
         self.allocation: Allocation = self._allocate()
+        self.tie_rng = np.random.default_rng(streams["agents"].integers(2**63))
         self.network = build_network(list(self.agents), self.governance.cross_ties,
                                      streams["agents"])
+        self.person_by_uid = {a.unique_id: a for a in self.agents}
+        # Ties inside a department are standing teams: who one's colleagues are never changes.
+        self.colleagues = {
+            p.unique_id: [self.person_by_uid[n] for n in sorted(self.network.neighbors(
+                p.unique_id)) if self.person_by_uid[n].department == p.department]
+            for p in self.agents}
+        self.stage_counts = self.leads.active_by_stage()
+        self.rep_uid = np.array([r.unique_id for r in self.reps])
+        self.marketer_uid = np.array([m.unique_id for m in self.marketers])
         self.cross_ties = cross_department_ties(self.network)
         self.datacollector = mesa.DataCollector(model_reporters=metrics.weekly_reporters())
 
@@ -127,10 +145,10 @@ class AlignmentModel(mesa.Model):
     def step(self) -> None:
         self.week += 1
         self.flows.reset()
+        self.ledger.reset()
         self.market.drift()
         self.allocation = self._allocate()
-        self.agents_by_type[Marketer].do("choose_mode")
-        self.agents.do("choose_cooperation")
+        self._choose_strategies()
         self._generate_inquiries()
         self._score_and_route()
         meeting = self._meeting_hours()
@@ -140,9 +158,41 @@ class AlignmentModel(mesa.Model):
         self._work_pipeline()
         self._serve_customers()
         self._record_feedback()
+        if self.params.behaviour.behaviour_on:
+            adaptation.adapt(self)
         self._plan_if_due()
         self._close_week()
         self.datacollector.collect(self)
+
+    def _choose_strategies(self) -> None:
+        """Everyone decides from last week's observed cooperation of the other side."""
+        b = self.params.behaviour
+        self.agents_by_type[Marketer].do("choose_mode")
+        if not b.behaviour_on:
+            return
+        slope, weight = b.conditional_cooperation_slope, b.conditional_cooperation_weight
+        self.agents_by_type[SalesRep].do("choose_cooperation",
+                                         self.observed_cooperation["marketing"], slope, weight)
+        self.agents_by_type[Marketer].do("choose_cooperation",
+                                         self.observed_cooperation["sales"], slope, weight)
+
+    def history_sums(self, weeks: int) -> dict[str, float]:
+        """Sums of the last `weeks` weeks' flows; computed once per week and window."""
+        key = (self.week, weeks)
+        if key not in self._history_sums:
+            recent = list(self.history)[-weeks:]
+            names = recent[0].keys() if recent else ()
+            self._history_sums = {k: v for k, v in self._history_sums.items()
+                                  if k[0] == self.week}
+            self._history_sums[key] = {n: float(sum(h[n] for h in recent)) for n in names}
+        return self._history_sums[key]
+
+    def people_in_departments(self, departments: tuple[str, ...]) -> list[Person]:
+        return [p for p in self.reps + self.marketers if p.department in departments]
+
+    def recent_win_rate(self) -> float:
+        from sim.evidence import recent_win_rate
+        return recent_win_rate(self)
 
     def _allocate(self) -> Allocation:
         share = self.plan.marketing_share if self.governance.share_revisable \
@@ -156,10 +206,11 @@ class AlignmentModel(mesa.Model):
 
     def _generate_inquiries(self) -> None:
         demand = float(self.allocation.programmes_usd[DEMAND])
-        shares = self.mode_shares()
-        n = self.market.inquiry_count(demand, funnel.volume_multiplier(shares))
-        funnel.create_inquiries(self.leads, self.market, self.week, n,
-                                funnel.mode_lead_weights(shares),
+        modes = np.array([m.mode for m in self.marketers])
+        volume = funnel.marketer_volume(modes, np.array([m.cooperating for m in self.marketers]),
+                                        self.params.behaviour.marketer_cooperation_cost)
+        n = self.market.inquiry_count(demand, float(volume.mean()))
+        funnel.create_inquiries(self.leads, self.market, self.week, n, volume, modes,
                                 self.params.market.fit_heterogeneity, self.lead_rng)
         self.flows.inquiries += n
         self.flows.marketing_spend_usd += self.allocation.marketing_usd
@@ -176,14 +227,16 @@ class AlignmentModel(mesa.Model):
         funnel.score_and_route(
             self.leads, self.week, self.plan.mql_threshold, self.scoring_sd(), gain,
             self.params.market.readiness_decay_nurture, self.params.market.nurture_max_weeks,
-            funnel.pending_mqls_per_rep(self.leads, len(self.reps)), self.flows)
+            funnel.pending_mqls_per_rep(self.leads, len(self.reps)), self.flows, self.ledger)
 
     def _meeting_hours(self) -> float:
         """Hours each rep loses to a planning meeting this week."""
+        self.planning_meeting_this_week = False
         if not self._planning_due():
             return 0.0
         hours = self.params.org.meeting_hours_per_event
         people = len(self.leaders)
+        self.planning_meeting_this_week = self.governance.planner.everyone_meets
         if self.governance.planner.everyone_meets:
             people += len(self.reps) + len(self.marketers)
         self.flows.meeting_hours += hours * people
@@ -193,19 +246,24 @@ class AlignmentModel(mesa.Model):
         econ = rep_economics(self)
         org = self.params.org
         available = org.rep_hours_per_week * self.allocation.funded_share - meeting_hours
+        feedback = self.params.behaviour.cooperation_feedback_hours
         pending = funnel.pending_mqls_per_rep(self.leads, len(self.reps))
         opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps))
         accounts = self.customers.accounts_per_owner(len(self.reps))
         on = self.params.behaviour.behaviour_on
         for rep in self.reps:
             i = rep.index
-            rep.allocate_time(Workload(max(available, 0.0), int(pending[i]), int(opps[i]),
+            own = available - (feedback if rep.cooperating and on else 0.0)
+            rep.allocate_time(Workload(max(own, 0.0), int(pending[i]), int(opps[i]),
                                        int(accounts[i])), econ, on)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
 
     def _hand_off(self) -> None:
         g, on = self.governance, self.params.behaviour.behaviour_on
         followup = g.monitoring.followup_weeks if g.monitoring.sla_on else 2
+        # Graduated sanctions: a repeat offender's detected overdue MQLs are forced back.
+        forced = np.array([g.monitoring.graduated_sanctions and r.sanctions > 0
+                           for r in self.reps])
         decisions = funnel.RepDecisions(
             contacts=np.array([r.contacts for r in self.reps]),
             accept_bar=np.array([r.acceptance_bar for r in self.reps]),
@@ -213,13 +271,11 @@ class AlignmentModel(mesa.Model):
             opportunity_hours=self.rep_hours[:, OPPORTUNITIES],
             skill=self.skill,
         )
-        detections = funnel.handoff(
+        funnel.handoff(
             self.leads, self.week, decisions, np.array([r.trust for r in self.reps]),
             g.handoff_gate and on, followup, g.monitoring.sla_on,
-            g.monitoring.detection_prob, self.params.market.readiness_decay_untouched,
-            self.lead_rng, self.flows)
-        for rep, caught in zip(self.reps, detections, strict=True):
-            rep.sanctions += int(caught)
+            g.monitoring.detection_prob, forced, self.params.market.readiness_decay_untouched,
+            self.lead_rng, self.flows, self.ledger)
         self.hoarded = funnel.hoarded_count(self.leads, self.week, followup)
 
     def _prospect_and_qualify(self) -> None:
@@ -229,14 +285,16 @@ class AlignmentModel(mesa.Model):
         found = self.lead_rng.poisson(rate)
         funnel.add_prospects(self.leads, self.market, self.week, found,
                              self.params.market.fit_heterogeneity, self.lead_rng, self.flows)
-        funnel.qualify(self.leads, self.market, self.week, self.skill, self.enablement_lift(),
-                       self.lead_rng, self.flows)
+        coaching = coaching_factor(self.leaders["head_of_sales"].lobbying_hours)
+        funnel.qualify(self.leads, self.market, self.week, self.skill * coaching,
+                       self.enablement_lift(), self.lead_rng, self.flows, self.ledger)
 
     def enablement_lift(self) -> float:
         """Enablement content reaches sales through marketers who cooperate."""
-        coop = np.mean([m.cooperating for m in self.marketers])
+        coop = cooperation_share(self.marketers)
         spend = float(self.allocation.programmes_usd[ENABLEMENT])
-        return enablement_lift(spend * (0.5 + 0.5 * coop))
+        coaching = coaching_factor(self.leaders["cmo"].lobbying_hours)
+        return enablement_lift(spend * (0.5 + 0.5 * coop) * coaching)
 
     def _work_pipeline(self) -> None:
         opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps))
@@ -244,7 +302,7 @@ class AlignmentModel(mesa.Model):
         progress = np.divide(self.rep_hours[:, OPPORTUNITIES], needed,
                              out=np.ones(len(self.reps)), where=needed > 0)
         won = funnel.advance_pipeline(self.leads, self.week, np.minimum(progress, 1.0),
-                                      self.lead_rng, self.flows)
+                                      self.lead_rng, self.flows, self.ledger)
         leads = self.leads
         self.customers.add(segment=leads.segment[won], arr=leads.deal_value[won],
                            fit=leads.fit[won], owner=leads.owner[won],
@@ -273,7 +331,9 @@ class AlignmentModel(mesa.Model):
         self.flows.churned_logos += int(gone.sum())
         self.flows.churned_arr_usd += float(c.arr[gone].sum())
         c.remove(gone)
-        self.flows.expansion_arr_usd += c.expand(attention[~gone])
+        added = c.expand(attention[~gone])
+        self.ledger.add_rep("expansion_usd", c.owner, added)
+        self.flows.expansion_arr_usd += float(added.sum())
         total, new, mkt = c.weekly_revenue(self.week)
         self.flows.revenue_usd = total
         self.flows.new_business_revenue_usd = new
@@ -281,9 +341,11 @@ class AlignmentModel(mesa.Model):
 
     def _record_feedback(self) -> None:
         """Closed loop: cooperating reps report what became of marketing's leads."""
-        reporting = np.mean([r.cooperating for r in self.reps])
+        reporting = cooperation_share(self.reps)
+        acting = cooperation_share(self.marketers)
         self.flows.feedback_reports = round(reporting * len(self.reps))
-        seen = reporting
+        # Feedback improves scoring only as far as marketers act on it.
+        seen = reporting * (0.5 + 0.5 * acting)
         if self.governance.visibility.marketing_sees_outcomes:
             seen = max(seen, SCOREBOARD_FEEDBACK)
         self.feedback_rate += FEEDBACK_MEMORY * (seen - self.feedback_rate)
@@ -303,13 +365,38 @@ class AlignmentModel(mesa.Model):
         step = self.params.behaviour.plan_step
         plans = candidates(self.plan, step, move_share=g.share_revisable or annual_round,
                            move_threshold=g.planner_sets_threshold, move_mix=True)
+        cmo, head = self.leaders["cmo"], self.leaders["head_of_sales"]
+        tilt = rule.tilt
+        if g.allocator_discretion:
+            cmo.choose_lobbying()
+            head.choose_lobbying()
+            tilt += contest_tilt(cmo.lobbying_hours, head.lobbying_hours,
+                                 self.params.behaviour.lobbying_sway)
+        before = self.plan.marketing_share
         scores = self._score(rule.planners, plans, evidence, rule.objective, rule.horizon_weeks,
-                             rule.tilt)
+                             tilt)
         self.plan = plans[choose(plans, scores)]
+        self._react_to_budget(self.plan.marketing_share - before, rule.tilt, step)
         if not g.planner_sets_threshold:
             self._marketing_sets_threshold(step)
         if annual_round:
             self.budget_year_share = self.plan.marketing_share
+
+    def _react_to_budget(self, share_change: float, planner_tilt: float, step: float) -> None:
+        """Leaders learn lobbying from what it bought; a biased planner's budget move against a
+        department reads as unfair there (a trust loss), a neutral planner's does not."""
+        b = self.params.behaviour
+        if self.governance.allocator_discretion:
+            for leader, gain in ((self.leaders["cmo"], share_change),
+                                 (self.leaders["head_of_sales"], -share_change)):
+                leader.learn_lobbying(lobbying_payoff(gain, step, leader.lobbying_hours),
+                                      b.learning_forgetting, b.learning_experimentation)
+        if share_change == 0 or planner_tilt == 0:
+            return
+        losers = self.reps if share_change > 0 else self.marketers
+        for person in losers:
+            person.trust = trust.event_update(person.trust, 0.0, 1.0, b.trust_rate,
+                                              b.loss_aversion)
 
     def _marketing_sets_threshold(self, step: float) -> None:
         """Unilateral lead definition: the CMO moves the threshold by marketing's objective."""
@@ -332,13 +419,19 @@ class AlignmentModel(mesa.Model):
 
     def _close_week(self) -> None:
         self.budget.record_revenue(self.flows.revenue_usd)
+        self.observed_cooperation = {
+            "sales": cooperation_share(self.reps),
+            "marketing": cooperation_share(self.marketers)}
         self.history.append(self.flows.as_dict() | {
             "prospecting_hours": float(self.rep_hours[:, PROSPECTING].sum()),
             "mql_hours": float(self.rep_hours[:, MQL_FOLLOW_UP].sum()),
             "demand_spend_usd": float(self.allocation.programmes_usd[DEMAND]),
             "arr_usd": float(self.customers.arr.sum()),
         })
+        self.score_history.append((self.ledger.mqls_by_band.copy(),
+                                   self.ledger.won_value_by_band.copy()))
         self.leads.archive_closed()
+        self.stage_counts = self.leads.active_by_stage()
 
     # -- output -------------------------------------------------------------------------------
     def people(self) -> list[Person]:

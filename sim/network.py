@@ -1,10 +1,11 @@
 """Who talks to whom: a networkx graph of the people.
 
 Teams inside each department are cliques (reps in teams of REP_TEAM_SIZE, one marketing team);
-leaders tie to their department. Each structural channel between the departments (joint
-planning meetings, a shared scoreboard, a CRO, a merged department) adds one tie from every
-marketer to a rep of their own, so cross-department contact grows with governance that brings
-people together. The graph is used for imitation and trust spill-over and drawn in charts.
+leaders tie to their department and to each other (a CRO to everyone). Each standing channel
+between the departments (a shared scoreboard, a CRO, a merged department) adds one structural
+tie from every marketer to a rep; whole-team planning meetings add pairings at each meeting;
+working a lead together may start a tie. Ties without contact lapse (`update_ties`). The graph
+carries imitation and trust spill-over and is drawn in charts.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
-from agents.base import MARKETING_DEPT, SALES_DEPT, Person
+from agents.base import REVENUE_DEPT, Person
 
 REP_TEAM_SIZE = 5
 
 
 def build_network(people: Sequence[Person], channels: int,
                   rng: np.random.Generator) -> nx.Graph:
-    graph = nx.Graph()
+    graph = nx.Graph(cross=set())
     for person in people:
         graph.add_node(person.unique_id, department=person.department, role=person.role)
     reps = [p.unique_id for p in people if p.role == "sales_rep"]
@@ -29,16 +30,19 @@ def build_network(people: Sequence[Person], channels: int,
     for start in range(0, len(reps), REP_TEAM_SIZE):
         _clique(graph, reps[start:start + REP_TEAM_SIZE])
     _clique(graph, marketers)
-    for leader in (p for p in people if p.role not in ("sales_rep", "marketer")):
+    leaders = [p for p in people if p.role not in ("sales_rep", "marketer")]
+    for leader in leaders:
+        # A CRO leads everyone; functional leaders lead their department; leaders all meet.
         for other in people:
-            if other is not leader and (other.department == leader.department
-                                        or leader.department not in (MARKETING_DEPT,
-                                                                     SALES_DEPT)):
+            if other is leader:
+                continue
+            if (other in leaders or other.department == leader.department
+                    or leader.department == REVENUE_DEPT):
                 graph.add_edge(leader.unique_id, other.unique_id)
     for _ in range(channels):
         partners = rng.choice(reps, size=len(marketers), replace=len(marketers) > len(reps))
         for marketer, rep in zip(marketers, partners, strict=True):
-            graph.add_edge(marketer, int(rep), cross=True)
+            _add_cross(graph, marketer, int(rep), structural=True)
     return graph
 
 
@@ -48,7 +52,47 @@ def _clique(graph: nx.Graph, nodes: Sequence[int]) -> None:
             graph.add_edge(a, b)
 
 
+def _add_cross(graph: nx.Graph, marketer: int, rep: int, structural: bool = False,
+               week: int = 0) -> None:
+    """A marketer-rep tie; the graph keeps the set of them so weekly upkeep need not scan
+    every edge."""
+    if graph.has_edge(marketer, rep):
+        graph.edges[marketer, rep]["last_contact"] = week
+        return
+    graph.add_edge(marketer, rep, cross=True, structural=structural, last_contact=week)
+    graph.graph["cross"].add((marketer, rep))
+
+
 def cross_department_ties(graph: nx.Graph) -> int:
-    return sum(1 for a, b in graph.edges
-               if {graph.nodes[a]["department"], graph.nodes[b]["department"]}
-               == {MARKETING_DEPT, SALES_DEPT})
+    return len(graph.graph["cross"])
+
+
+# Chance that dealing with one lead together starts a tie between a marketer and a rep.
+NEW_TIE_PROB = 0.1
+
+
+def update_ties(graph: nx.Graph, contact_pairs: np.ndarray, rep_uid: np.ndarray,
+                marketer_uid: np.ndarray, week: int, meeting: bool, lapse_weeks: int,
+                rng: np.random.Generator) -> None:
+    """Contact renews cross-department ties, new contact may create them, and ties without
+    contact for `lapse_weeks` lapse. A whole-team planning meeting counts as contact for every
+    cross tie and adds one new pairing per marketer; structural ties (scoreboard, CRO) are
+    renewed every week by the structure itself."""
+    for marketer, rep in sorted({(int(a), int(b)) for a, b in contact_pairs}):
+        u, v = int(marketer_uid[marketer]), int(rep_uid[rep])
+        if graph.has_edge(u, v) or rng.random() < NEW_TIE_PROB:
+            _add_cross(graph, u, v, week=week)
+    if meeting:
+        partners = rng.choice(rep_uid, size=len(marketer_uid))
+        for u, v in zip(marketer_uid, partners, strict=True):
+            _add_cross(graph, int(u), int(v), week=week)
+    cross = graph.graph["cross"]
+    lapsed = []
+    for u, v in sorted(cross):
+        data = graph.edges[u, v]
+        if meeting or data["structural"]:
+            data["last_contact"] = week
+        elif week - data["last_contact"] > lapse_weeks:
+            lapsed.append((u, v))
+    graph.remove_edges_from(lapsed)
+    cross.difference_update(lapsed)

@@ -109,6 +109,9 @@ class GovernanceParams:
                                    doc="chance a late follow-up is detected under an SLA")
     sla_followup_weeks: int = p(1, lo=1, hi=8, unit="weeks",
                                 doc="weeks within which an MQL must be contacted under an SLA")
+    sanctions: str = p("graduated", choices=("none", "graduated"),
+                       doc="under an SLA: detected breaches go unpunished, or cost reputation "
+                           "then more, with forced return of hoarded leads")
     lead_definition: str = p("unilateral", choices=("unilateral", "agreed"),
                              doc="marketing sets the MQL threshold alone, or planning agrees it")
     shared_scoreboard: bool = p(False, doc="both departments see the whole funnel's outcomes")
@@ -134,8 +137,48 @@ class BehaviourParams:
                                    doc="initial propensity of marketers for the volume mode")
     mode_quality_initial: float = p(0.33, lo=0, hi=1, unit="probability",
                                     doc="initial propensity for the quality mode (balanced: rest)")
-    behaviour_on: bool = p(True, doc="off: fixed threshold, full acceptance, fixed time split "
-                                     "and no planning (the docking configuration)")
+    learning_forgetting: float = p(0.1, lo=0, hi=1, unit="/week",
+                                   doc="Roth-Erev forgetting of strategy propensities",
+                                   source="Erev & Roth 1998")
+    learning_experimentation: float = p(0.2, lo=0, hi=1, unit="share",
+                                        doc="Roth-Erev share of reinforcement spilling to other "
+                                            "strategies", source="Erev & Roth 1998")
+    conditional_cooperation_slope: float = p(0.7, lo=0, hi=1.5, unit="-",
+                                             doc="pull toward the other side's observed "
+                                                 "cooperation; below 1 it decays",
+                                             source="Fischbacher & Gachter 2010")
+    conditional_cooperation_weight: float = p(0.5, lo=0, hi=1, unit="share",
+                                              doc="weight of conditional cooperation against "
+                                                  "learned propensity")
+    imitation_rate: float = p(0.05, lo=0, hi=1, unit="/week",
+                              doc="chance a person compares payoffs with a network neighbour")
+    imitation_noise: float = p(0.2, lo=0.01, hi=10, unit="payoff units",
+                               doc="Fermi-rule noise of imitation", source="Szabo & Toke 1998")
+    trust_rate: float = p(0.05, lo=0, hi=1, unit="/event share",
+                          doc="how far one week's trust events move trust")
+    loss_aversion: float = p(3.0, lo=1, hi=10, unit="x",
+                             doc="weight of a trust loss against an equal gain")
+    trust_spillover: float = p(0.1, lo=0, hi=1, unit="/week",
+                               doc="pull of a person's trust toward same-department neighbours'")
+    tie_lapse_weeks: int = p(26, lo=1, hi=520, unit="weeks",
+                             doc="weeks without contact after which a cross-department tie lapses")
+    cooperation_feedback_hours: float = p(1.0, lo=0, hi=10, unit="h/week",
+                                          doc="hours a cooperating rep spends on feedback")
+    marketer_cooperation_cost: float = p(0.15, lo=0, hi=1, unit="share",
+                                         doc="own programme volume a cooperating marketer gives "
+                                             "up for enablement and feedback work")
+    sanction_first: float = p(0.3, lo=0, hi=5, unit="payoff units",
+                              doc="reputational cost of a first detected SLA breach")
+    sanction_repeat: float = p(1.0, lo=0, hi=10, unit="payoff units",
+                               doc="cost of each repeat breach (plus forced return of leads)")
+    lobbying_sway: float = p(0.5, lo=0, hi=2, unit="tilt",
+                             doc="how far lobbying can bend a discretionary allocator's view")
+    lobbying_trust_cost: float = p(0.02, lo=0, hi=1, unit="/week",
+                                   doc="trust the other side loses per week of full lobbying")
+    blame_shock: float = p(0.03, lo=0, hi=1, unit="trust",
+                           doc="trust lost by the blamed side when a quarter's bookings fall")
+    behaviour_on: bool = p(True, doc="off: fixed threshold, full acceptance, fixed time split, "
+                                     "no planning and no learning (the docking configuration)")
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ class Evidence:
     weekly_churn: float
     cycle_weeks: float
     nurture_pool: float
+    value_by_score: np.ndarray | None = None
+    """Booked ARR per MQL by score band (SCORE_BANDS), where outcomes are seen by score."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,12 @@ def forecast(plan: Plan, e: Evidence, current: Plan, tilt: float, rep_cost_usd: 
         now[NURTURE], e.nurture_pool)
     enable = (1 + enablement_lift(spend[ENABLEMENT])) / (1 + enablement_lift(now[ENABLEMENT]))
     mqls = e.mqls_per_week * inquiry_ratio * (above_new / above_now) * nurture
-    value_per_mql = e.value_per_mql_usd * quality_ratio * enable * nurture * mkt_bias
+    if e.value_by_score is not None:
+        value_ratio = _value_above(e.scores, plan.mql_threshold, e.value_by_score) / max(
+            _value_above(e.scores, current.mql_threshold, e.value_by_score), 1e-9)
+    else:
+        value_ratio = quality_ratio
+    value_per_mql = e.value_per_mql_usd * value_ratio * enable * nurture * mkt_bias
     accepted = mqls * min(e.acceptance * quality_ratio, 1.0)
     # Rep hours: funded by the sales budget; MQL work displaces own prospecting.
     sales_budget = e.budget_usd * (1 - plan.marketing_share)
@@ -181,6 +188,24 @@ def forecast(plan: Plan, e: Evidence, current: Plan, tilt: float, rep_cost_usd: 
     saved = e.arr_usd * e.weekly_churn * (retention_cut(spend[RETENTION], e.arr_usd)
                                           * mkt_bias)
     return Forecast(accepted, mqls * value_per_mql, sales_bookings, saved, nurture)
+
+
+SCORE_BANDS = np.linspace(0.0, 1.2, 25)
+
+
+def score_band(scores: np.ndarray) -> np.ndarray:
+    return np.clip(np.searchsorted(SCORE_BANDS, scores, side="right") - 1, 0,
+                   len(SCORE_BANDS) - 1)
+
+
+def _value_above(sorted_scores: np.ndarray, threshold: float, value_by_band: np.ndarray
+                 ) -> float:
+    """Mean booked value of the pool's leads that would pass `threshold`, by their score band:
+    the marginal MQL's worth, which an average over past MQLs hides."""
+    i = np.searchsorted(sorted_scores, threshold)
+    if i >= len(sorted_scores):
+        return float(value_by_band[score_band(np.array([threshold]))[0]])
+    return float(value_by_band[score_band(sorted_scores[i:])].mean())
 
 
 def _share_above(sorted_scores: np.ndarray, threshold: float) -> float:

@@ -1,0 +1,184 @@
+"""The weekly adaptation stage: payoffs, sanctions, trust, learning, imitation, network.
+
+Staged so that the order in which people are visited cannot matter: every input (payoffs,
+trust events, neighbours' strategies and trust) is computed from the state at the end of the
+week's work before anyone's state changes; then each person updates only their own state.
+
+Payoff (Roth-Erev's reinforcement): (1 - w_shared) * own KPI + w_shared * company bookings, each
+relative to its recent mean, minus sanctions. Own KPIs: a rep's expected value of new pipeline
+plus account expansion; a marketer's MQLs handed over. Leaders learn how much to lobby at
+planning events (sim/lobbying.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.base import MARKETING_DEPT, SALES_DEPT, Person, cooperation_share
+from sim import learning, network, trust
+from sim.lobbying import LOBBYING_HOURS
+from sim.sanctions import OFFENCE_MEMORY_WEEKS, sanction_cost
+
+if TYPE_CHECKING:
+    from sim.model import AlignmentModel
+
+REFERENCE_MEMORY = 0.1   # weight of this week in the running means payoffs are relative to
+# Weights of trust events against a full event (an MQL that became an opportunity, an MQL left
+# to rot): an accepted MQL disqualified at first contact cost a rep a call, a quick rejection a
+# glance, and a rejection stings marketing less than being ignored. Seeing the other side
+# cooperate (feedback arriving, enablement content delivered) is half a good event.
+FEEDBACK_GOOD = 0.5
+ENABLEMENT_GOOD = 0.5
+REP_WASTED_WEIGHT = 0.5
+REP_REJECT_WEIGHT = 0.25
+MARKETER_REJECT_WEIGHT = 0.5
+
+
+def _running(old: float, new: float) -> float:
+    return new if old <= 0 else old + REFERENCE_MEMORY * (new - old)
+
+
+def adapt(model: AlignmentModel) -> None:
+    b, g = model.params.behaviour, model.governance
+    ledger, week = model.ledger, model.week
+    reps, marketers = model.reps, model.marketers
+    w = g.w_shared
+
+    # -- phase 1: read everything -------------------------------------------------------------
+    rep_own = ledger.rep["pipeline_usd"] + ledger.rep["expansion_usd"]
+    marketer_own = ledger.marketer["mqls"]
+    shared = float(ledger.rep["bookings_usd"].sum() + ledger.rep["expansion_usd"].sum())
+    refs = model.payoff_reference
+    refs["rep"] = _running(refs["rep"], float(rep_own.mean()))
+    refs["marketer"] = _running(refs["marketer"], float(marketer_own.mean()))
+    refs["shared"] = _running(refs["shared"], shared)
+
+    graduated = g.monitoring.sla_on and g.monitoring.graduated_sanctions
+    sanctions = np.zeros(len(reps))
+    for rep in reps:
+        caught = int(ledger.rep["detections"][rep.index])
+        if graduated and caught:
+            recent = week - rep.last_offence_week < OFFENCE_MEMORY_WEEKS
+            sanctions[rep.index] = sanction_cost(caught, rep.sanctions if recent else 0,
+                                                 b.sanction_first, b.sanction_repeat)
+    rep_payoff = [learning.payoff(rep_own[r.index], refs["rep"], shared, refs["shared"], w,
+                                  sanctions[r.index]) for r in reps]
+    # The SLA binds marketing too (MQLs to the agreed definition, acting on feedback): a
+    # marketer who does not cooperate this week is caught with the monitoring odds.
+    marketer_sanctions = np.zeros(len(marketers))
+    if graduated:
+        for i, marketer in enumerate(marketers):
+            if not marketer.cooperating and (marketer.personal_rng.random()
+                                             < g.monitoring.detection_prob):
+                recent = week - marketer.last_offence_week < OFFENCE_MEMORY_WEEKS
+                marketer_sanctions[i] = sanction_cost(1, marketer.sanctions if recent else 0,
+                                                      b.sanction_first, b.sanction_repeat)
+    marketer_payoff = [learning.payoff(marketer_own[i], refs["marketer"], shared,
+                                       refs["shared"], w, marketer_sanctions[i])
+                       for i in range(len(marketers))]
+
+    feedback_share = cooperation_share(reps)
+    enablement_share = cooperation_share(marketers)
+    win_rate = model.recent_win_rate()
+    rep_events = [(ledger.rep["good_mqls"][r.index] + ENABLEMENT_GOOD * enablement_share,
+                   REP_REJECT_WEIGHT * ledger.rep["rejected"][r.index]
+                   + REP_WASTED_WEIGHT * ledger.rep["wasted_mqls"][r.index])
+                  for r in reps]
+    m = ledger.marketer
+    marketer_events = [(m["accepted"][i] + FEEDBACK_GOOD * feedback_share * m["mqls"][i],
+                        MARKETER_REJECT_WEIGHT * m["rejected"][i] + m["overdue"][i])
+                       for i in range(len(marketers))]
+
+    # -- phase 2: each person updates their own state ------------------------------------------
+    for rep, pay, (good, bad) in zip(reps, rep_payoff, rep_events, strict=True):
+        rep.learn_cooperation(pay, b.learning_forgetting, b.learning_experimentation)
+        rep.update_trust(good, bad, b.trust_rate, b.loss_aversion)
+        rep.update_belief(ledger.rep["contacted"][rep.index], good, win_rate)
+        if sanctions[rep.index] > 0:
+            rep.sanctions += 1
+            rep.last_offence_week = week
+    for marketer, pay, (good, bad) in zip(marketers, marketer_payoff, marketer_events,
+                                          strict=True):
+        marketer.learn_cooperation(pay, b.learning_forgetting, b.learning_experimentation)
+        marketer.learn_mode(pay, b.learning_forgetting, b.learning_experimentation)
+        marketer.update_trust(good, bad, b.trust_rate, b.loss_aversion)
+    for marketer, cost in zip(marketers, marketer_sanctions, strict=True):
+        if cost > 0:
+            marketer.sanctions += 1
+            marketer.last_offence_week = week
+
+    _lobbying_costs_trust(model)
+    _blame(model)
+    network.update_ties(model.network, ledger.contact_pairs, model.rep_uid, model.marketer_uid,
+                        week, model.planning_meeting_this_week, b.tie_lapse_weeks,
+                        model.tie_rng)
+    model.cross_ties = network.cross_department_ties(model.network)
+    _spill_trust(model)
+    _imitate(model)
+
+
+def _lobbying_costs_trust(model: AlignmentModel) -> None:
+    """The other side reads lobbying as politics: each week of it costs their trust."""
+    b = model.params.behaviour
+    for leader, victims in ((model.leaders["cmo"], model.reps),
+                            (model.leaders["head_of_sales"], model.marketers)):
+        size = b.lobbying_trust_cost * leader.lobbying_hours / LOBBYING_HOURS[-1]
+        model.flows.lobbying_hours += leader.lobbying_hours
+        if size > 0:
+            for person in victims:
+                person.trust = trust.shock(person.trust, size)
+
+
+def _blame(model: AlignmentModel) -> None:
+    """At a quarter's end with bookings below the quarter before, each functional leader blames
+    the other department with probability 1 - their trust in it: a trust shock, no payoff."""
+    quarter = 13
+    if model.week % quarter or len(model.history) < 2 * quarter:
+        return
+    booked = [h["bookings_marketing_usd"] + h["bookings_sales_usd"] for h in model.history]
+    if sum(booked[-quarter:]) >= sum(booked[-2 * quarter:-quarter]):
+        return
+    size = model.params.behaviour.blame_shock
+    for leader, blamed in ((model.leaders["cmo"], model.reps),
+                           (model.leaders["head_of_sales"], model.marketers)):
+        if leader.personal_rng.random() < 1.0 - leader.trust:
+            for person in blamed:
+                person.trust = trust.shock(person.trust, size)
+
+
+def _spill_trust(model: AlignmentModel) -> None:
+    rate = model.params.behaviour.trust_spillover
+    people = [p for p in model.people_in_departments((SALES_DEPT, MARKETING_DEPT))]
+    targets = []
+    for person in people:
+        peers = model.colleagues[person.unique_id]
+        mean = sum(p.trust for p in peers) / len(peers) if peers else None
+        targets.append(trust.spill(person.trust, mean, rate))
+    for person, value in zip(people, targets, strict=True):
+        person.trust = value
+
+
+def _imitate(model: AlignmentModel) -> None:
+    """Pairwise comparison with one random same-role neighbour (Fermi rule)."""
+    b = model.params.behaviour
+    people = model.reps + model.marketers
+    adopted: list[tuple[Person, Person]] = []
+    for person in people:
+        if person.personal_rng.random() >= b.imitation_rate:
+            continue
+        peers = [p for p in model.colleagues[person.unique_id] if p.role == person.role]
+        if not peers:
+            continue
+        model_peer = peers[int(person.personal_rng.integers(len(peers)))]
+        chance = learning.imitation_probability(person.payoff, model_peer.payoff,
+                                                b.imitation_noise)
+        if person.personal_rng.random() < chance:
+            adopted.append((person, model_peer))
+    copies = [(person, list(peer.propensity), getattr(peer, "mode_propensity", None))
+              for person, peer in adopted]
+    for person, propensity, modes in copies:
+        person.propensity = propensity
+        if modes is not None:
+            person.mode_propensity = list(modes)
