@@ -327,9 +327,18 @@ class _Sweep:
                     self._store(batch, results)
                 if broken:
                     self._recover()
+        except KeyboardInterrupt:
+            self._keep_finished()
+            raise
         finally:
             self.elapsed_s = time.monotonic() - self._start
             self._bar.close()
+
+    def _keep_finished(self) -> None:
+        """On Ctrl-C, store the tasks that already finished; the rest are run on resume."""
+        for future, batch in list(self._in_flight.items()):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self._store(batch, future.result())
 
     def _fill(self) -> bool:
         """Submit tasks until the in-flight bound; False when nothing is left to wait for."""

@@ -8,6 +8,8 @@ Commands:
       sleep S seconds before every commit, so a test can kill it at a known point
   local-cluster SPEC OUT     the same sweep on a Dask LocalCluster of 2 single-thread workers
   dask SPEC OUT ADDRESS [--slow S]   the same sweep on the Dask scheduler at ADDRESS
+  cli SECONDS ARGS...   `alignsim ARGS...` with each run made SECONDS longer (asleep), so a test
+      can interrupt it mid-sweep whatever the load on the machine
 """
 
 from __future__ import annotations
@@ -33,7 +35,25 @@ def _hooks(pause_chunk: int | None, marker: str | None, slow: float) -> None:
     ResultsStore._before_commit = before_commit  # type: ignore[method-assign]
 
 
+class _SlowRun:
+    def __init__(self, seconds: float) -> None:
+        from sim import run
+
+        self.seconds = seconds
+        self.run = run
+
+    def __call__(self, params: object, seed: int) -> object:
+        time.sleep(self.seconds)
+        return self.run(params, seed)
+
+
 def main() -> int:
+    if sys.argv[1] == "cli":
+        import sim
+        from experiments.cli import main as cli
+
+        sim.run = _SlowRun(float(sys.argv[2]))  # type: ignore[assignment]
+        return cli(sys.argv[3:])
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=("sweep", "local-cluster", "dask"))
     parser.add_argument("spec")

@@ -213,3 +213,31 @@ def test_dask_cluster_survives_a_killed_worker(write_spec: Callable[..., Path],
     assert len(runs) == 32 and (runs["status"] == "done").all()
     _assert_same(out, tmp_path / "reference")
     assert all(p.poll() is not None for p in started)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stores_what_finished_and_stops_the_workers(write_spec: Callable[..., Path],
+                                                         tmp_path: Path) -> None:
+    path, out, log = write_spec(CRASH), tmp_path / "out", tmp_path / "sweep.log"
+    command = [sys.executable, "-m", "tests.experiments.children", "cli", "0.2", "sweep",
+               str(path), "--out", str(out), "--workers", "2"]
+    with open(log, "wb") as sink:
+        sweep = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    workers: list[int] = []
+    with _stopping([sweep], workers):
+        _wait_for(lambda: len(psutil.Process(sweep.pid).children()) == 2, 60,
+                  "the pool workers to start")
+        workers.extend(c.pid for c in psutil.Process(sweep.pid).children())
+        time.sleep(1.0)
+        sweep.send_signal(signal.SIGINT)
+        assert sweep.wait(timeout=60) == 130, log.read_text()
+        assert "alignsim sweep: interrupted" in log.read_text()
+        _wait_for(lambda: all(_gone(pid) for pid in workers), 10, "the workers to stop")
+    assert not leftovers(out)
+    stored = len(load(out)[0])
+    assert 0 < stored < 32, "the interrupt should land mid-sweep"
+    assert json.loads((out / "manifest.json").read_text())["sessions"][0]["ended"]
+    summary = run_experiment(path, out, workers=2, quiet=True)
+    assert (summary.skipped, summary.done) == (stored, 32 - stored)
+    runs, weekly = load(out)
+    assert len(runs) == 32 and runs["run_id"].is_unique and weekly["run_id"].nunique() == 32
