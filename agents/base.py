@@ -8,12 +8,14 @@ person's draws do not depend on the order in which people act.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from sim import learning, trust
+from sim.params import BehaviourParams
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -22,6 +24,21 @@ MARKETING_DEPT, SALES_DEPT, FINANCE_DEPT, REVENUE_DEPT = "marketing", "sales", "
 COOPERATE, DEFECT = 0, 1
 # Weight of this week's payoff in the running payoff that imitation compares.
 PAYOFF_MEMORY = 0.3
+
+
+@dataclass(frozen=True)
+class Lessons:
+    """What one week taught the people of one role, arrays indexed by their `index`."""
+
+    payoff: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+    sanctioned: np.ndarray
+    week: int
+    behaviour: BehaviourParams
+    mqls_contacted: np.ndarray | None = None
+    mqls_opportunities: np.ndarray | None = None
+    win_rate: float = 0.0
 
 
 def cooperation_share(people: Sequence[Person]) -> float:
@@ -34,8 +51,10 @@ class Person(mesa.Agent):
     role: str = ""
 
     def __init__(self, model: AlignmentModel, rng: np.random.Generator, trust: float,
-                 cooperation: float) -> None:
+                 cooperation: float, index: int = 0) -> None:
         super().__init__(model)
+        self.index = index
+        """Position among the people of this role: their row in per-role arrays."""
         self.personal_rng = rng
         self.trust = trust
         """Trust in the other department, 0-1."""
@@ -55,10 +74,22 @@ class Person(mesa.Agent):
         self.cooperating = bool(self.personal_rng.random() < p)
 
     def learn_cooperation(self, payoff: float, forgetting: float, experimentation: float) -> None:
+        """Reinforce by payoff relative to the running payoff, then update the running one."""
         chosen = COOPERATE if self.cooperating else DEFECT
-        self.propensity = learning.reinforce(self.propensity, chosen, payoff, forgetting,
-                                             experimentation)
+        self.propensity = learning.reinforce(self.propensity, chosen, payoff - self.payoff,
+                                             forgetting, experimentation)
         self.payoff += PAYOFF_MEMORY * (payoff - self.payoff)
 
     def update_trust(self, good: float, bad: float, rate: float, loss_aversion: float) -> None:
         self.trust = trust.event_update(self.trust, good, bad, rate, loss_aversion)
+
+    def learn(self, lessons: Lessons) -> None:
+        """Reinforce the week's strategy, move trust on the week's events, record a sanction."""
+        b, i = lessons.behaviour, self.index
+        self.learn_cooperation(float(lessons.payoff[i]), b.learning_forgetting,
+                               b.learning_experimentation)
+        self.update_trust(float(lessons.good[i]), float(lessons.bad[i]), b.trust_rate,
+                          b.loss_aversion)
+        if lessons.sanctioned[i]:
+            self.sanctions += 1
+            self.last_offence_week = lessons.week

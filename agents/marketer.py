@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.base import MARKETING_DEPT, Person
+from agents.base import MARKETING_DEPT, Lessons, Person
 from sim import learning
 
 if TYPE_CHECKING:
@@ -20,15 +20,22 @@ class Marketer(Person):
     department = MARKETING_DEPT
     role = "marketer"
 
-    def __init__(self, model: AlignmentModel, rng: np.random.Generator, trust: float,
-                 cooperation: float, mode_volume: float, mode_quality: float) -> None:
-        super().__init__(model, rng, trust, cooperation)
+    def __init__(self, model: AlignmentModel, rng: np.random.Generator, index: int,
+                 trust: float, cooperation: float, mode_volume: float,
+                 mode_quality: float) -> None:
+        super().__init__(model, rng, trust, cooperation, index)
         self.mode_propensity = [10.0 * mode_volume, 10.0 * (1.0 - mode_volume - mode_quality),
                                 10.0 * mode_quality]
         self.mode = 1
 
     def choose_mode(self) -> None:
         self.mode = learning.choose(self.mode_propensity, self.personal_rng.random())
+
+    def learn(self, lessons: Lessons) -> None:
+        super().learn(lessons)
+        b = lessons.behaviour
+        self.learn_mode(float(lessons.payoff[self.index]), b.learning_forgetting,
+                        b.learning_experimentation)
 
     def learn_mode(self, payoff: float, forgetting: float, experimentation: float) -> None:
         self.mode_propensity = learning.reinforce(self.mode_propensity, self.mode, payoff,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.base import SALES_DEPT, Person
+from agents.base import SALES_DEPT, Lessons, Person
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -72,8 +72,7 @@ class SalesRep(Person):
 
     def __init__(self, model: AlignmentModel, rng: np.random.Generator, index: int,
                  trust: float, cooperation: float, skill: float) -> None:
-        super().__init__(model, rng, trust, cooperation)
-        self.index = index
+        super().__init__(model, rng, trust, cooperation, index)
         self.skill = skill
         self.belief_mql_win = 0.08
         """Believed chance that a contacted MQL ends won."""
@@ -97,6 +96,21 @@ class SalesRep(Person):
                      + econ.expansion_per_week) * econ.account_arr_usd
                     / max(econ.account_hours, 1e-9))
         return opp, mql, accounts, prospect
+
+    def learn(self, lessons: Lessons) -> None:
+        super().learn(lessons)
+        assert lessons.mqls_contacted is not None and lessons.mqls_opportunities is not None
+        self.update_belief(float(lessons.mqls_contacted[self.index]),
+                           float(lessons.mqls_opportunities[self.index]), lessons.win_rate)
+
+    def plan_week(self, workload: dict[str, np.ndarray], hours: float, feedback_hours: float,
+                  econ: Economics, behaviour_on: bool) -> None:
+        """Read this rep's row of the week's workload and split the week."""
+        i = self.index
+        own = hours - (feedback_hours if self.cooperating and behaviour_on else 0.0)
+        self.allocate_time(Workload(max(own, 0.0), int(workload["pending"][i]),
+                                    int(workload["opportunities"][i]),
+                                    int(workload["accounts"][i])), econ, behaviour_on)
 
     def update_belief(self, contacted: float, opportunities: float, win_rate: float) -> None:
         """Experience with marketing leads: wins to expect per contacted MQL, smoothed."""

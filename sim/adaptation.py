@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.base import MARKETING_DEPT, SALES_DEPT, Person, cooperation_share
+from agents.base import MARKETING_DEPT, SALES_DEPT, Lessons, Person, cooperation_share
+from agents.marketer import Marketer
+from agents.sales_rep import SalesRep
 from sim import learning, network, trust
 from sim.lobbying import LOBBYING_HOURS
 from sim.sanctions import OFFENCE_MEMORY_WEEKS, sanction_cost
@@ -63,8 +65,8 @@ def adapt(model: AlignmentModel) -> None:
             recent = week - rep.last_offence_week < OFFENCE_MEMORY_WEEKS
             sanctions[rep.index] = sanction_cost(caught, rep.sanctions if recent else 0,
                                                  b.sanction_first, b.sanction_repeat)
-    rep_payoff = [learning.payoff(rep_own[r.index], refs["rep"], shared, refs["shared"], w,
-                                  sanctions[r.index]) for r in reps]
+    rep_payoff = np.array([learning.payoff(rep_own[r.index], refs["rep"], shared,
+                                           refs["shared"], w, sanctions[r.index]) for r in reps])
     # The SLA binds marketing too (MQLs to the agreed definition, acting on feedback): a
     # marketer who does not cooperate this week is caught with the monitoring odds.
     marketer_sanctions = np.zeros(len(marketers))
@@ -75,39 +77,31 @@ def adapt(model: AlignmentModel) -> None:
                 recent = week - marketer.last_offence_week < OFFENCE_MEMORY_WEEKS
                 marketer_sanctions[i] = sanction_cost(1, marketer.sanctions if recent else 0,
                                                       b.sanction_first, b.sanction_repeat)
-    marketer_payoff = [learning.payoff(marketer_own[i], refs["marketer"], shared,
-                                       refs["shared"], w, marketer_sanctions[i])
-                       for i in range(len(marketers))]
+    marketer_payoff = np.array([learning.payoff(marketer_own[i], refs["marketer"], shared,
+                                                refs["shared"], w, marketer_sanctions[i])
+                                for i in range(len(marketers))])
 
     feedback_share = cooperation_share(reps)
     enablement_share = cooperation_share(marketers)
     win_rate = model.recent_win_rate()
-    rep_events = [(ledger.rep["good_mqls"][r.index] + ENABLEMENT_GOOD * enablement_share,
-                   REP_REJECT_WEIGHT * ledger.rep["rejected"][r.index]
-                   + REP_WASTED_WEIGHT * ledger.rep["wasted_mqls"][r.index])
-                  for r in reps]
-    m = ledger.marketer
-    marketer_events = [(m["accepted"][i] + FEEDBACK_GOOD * feedback_share * m["mqls"][i],
-                        MARKETER_REJECT_WEIGHT * m["rejected"][i] + m["overdue"][i])
-                       for i in range(len(marketers))]
+    r, m = ledger.rep, ledger.marketer
+    rep_lessons = Lessons(
+        payoff=rep_payoff,
+        good=r["good_mqls"] + ENABLEMENT_GOOD * enablement_share,
+        bad=REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"],
+        sanctioned=sanctions > 0,
+        week=week, behaviour=b,
+        mqls_contacted=r["contacted"], mqls_opportunities=r["good_mqls"], win_rate=win_rate)
+    marketer_lessons = Lessons(
+        payoff=marketer_payoff,
+        good=m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"],
+        bad=MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"],
+        sanctioned=marketer_sanctions > 0,
+        week=week, behaviour=b)
 
     # -- phase 2: each person updates their own state ------------------------------------------
-    for rep, pay, (good, bad) in zip(reps, rep_payoff, rep_events, strict=True):
-        rep.learn_cooperation(pay, b.learning_forgetting, b.learning_experimentation)
-        rep.update_trust(good, bad, b.trust_rate, b.loss_aversion)
-        rep.update_belief(ledger.rep["contacted"][rep.index], good, win_rate)
-        if sanctions[rep.index] > 0:
-            rep.sanctions += 1
-            rep.last_offence_week = week
-    for marketer, pay, (good, bad) in zip(marketers, marketer_payoff, marketer_events,
-                                          strict=True):
-        marketer.learn_cooperation(pay, b.learning_forgetting, b.learning_experimentation)
-        marketer.learn_mode(pay, b.learning_forgetting, b.learning_experimentation)
-        marketer.update_trust(good, bad, b.trust_rate, b.loss_aversion)
-    for marketer, cost in zip(marketers, marketer_sanctions, strict=True):
-        if cost > 0:
-            marketer.sanctions += 1
-            marketer.last_offence_week = week
+    model.agents_by_type[SalesRep].do("learn", rep_lessons)
+    model.agents_by_type[Marketer].do("learn", marketer_lessons)
 
     _lobbying_costs_trust(model)
     _blame(model)

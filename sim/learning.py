@@ -2,8 +2,10 @@
 
 - Roth-Erev with forgetting and experimentation (Erev & Roth 1998): each week a person's
   propensities decay by `forgetting`; the strategy played gains (1 - experimentation) of the
-  realised payoff and each other strategy experimentation / (k - 1) of it. Choice is
-  proportional to propensity.
+  reinforcement and each other strategy experimentation / (k - 1) of it. The reinforcement is
+  the payoff less the person's running payoff (the reference-point variant of Erev & Roth), so
+  a payoff below what one is used to weakens the strategy that earned it; propensities stay
+  above PROPENSITY_FLOOR. Choice is proportional to propensity.
 - Conditional cooperation (Fischbacher & Gachter 2010): the chance to cooperate blends the
   learned propensity with slope * (the other side's cooperation observed last week). A slope
   below 1 means people give a little less than they see, so cooperation decays unless payoffs
@@ -24,7 +26,8 @@ PROPENSITY_FLOOR = 0.05
 
 def reinforce(propensity: Sequence[float], chosen: int, payoff: float, forgetting: float,
               experimentation: float) -> list[float]:
-    """One Roth-Erev update; returns new propensities (the input is not modified)."""
+    """One Roth-Erev update by `payoff` (a reinforcement: payoff less the reference point);
+    returns new propensities (the input is not modified)."""
     spill = payoff * experimentation / (len(propensity) - 1)
     return [max((1 - forgetting) * q + (payoff * (1 - experimentation) if j == chosen
                                          else spill), PROPENSITY_FLOOR)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from agents import CMO, CRO, FinancePlanner, HeadOfSales, Leader, Marketer, SalesRep
 from agents.base import Person, cooperation_share
-from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING, Workload
+from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim import adaptation, funnel, metrics, trust
 from sim.budget import Allocation, Budget
 from sim.customers import CustomerTable, churn_hazard
@@ -112,9 +112,9 @@ class AlignmentModel(mesa.Model):
         skills = np.clip(agents_rng.normal(p.rep_skill_mean, p.rep_skill_sd, p.n_reps), 0.3, 2.0)
         self.reps = [SalesRep(self, next(rngs), i, b.trust_initial, b.cooperation_initial,
                               float(skills[i])) for i in range(p.n_reps)]
-        self.marketers = [Marketer(self, next(rngs), b.trust_initial, b.cooperation_initial,
+        self.marketers = [Marketer(self, next(rngs), i, b.trust_initial, b.cooperation_initial,
                                    b.mode_volume_initial, b.mode_quality_initial)
-                          for _ in range(p.n_marketers)]
+                          for i in range(p.n_marketers)]
         self.leaders: dict[str, Leader] = {
             "cmo": CMO(self, next(rngs), b.trust_initial, b.cooperation_initial),
             "head_of_sales": HeadOfSales(self, next(rngs), b.trust_initial,
@@ -247,15 +247,13 @@ class AlignmentModel(mesa.Model):
         org = self.params.org
         available = org.rep_hours_per_week * self.allocation.funded_share - meeting_hours
         feedback = self.params.behaviour.cooperation_feedback_hours
-        pending = funnel.pending_mqls_per_rep(self.leads, len(self.reps))
-        opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps))
-        accounts = self.customers.accounts_per_owner(len(self.reps))
-        on = self.params.behaviour.behaviour_on
-        for rep in self.reps:
-            i = rep.index
-            own = available - (feedback if rep.cooperating and on else 0.0)
-            rep.allocate_time(Workload(max(own, 0.0), int(pending[i]), int(opps[i]),
-                                       int(accounts[i])), econ, on)
+        workload = {
+            "pending": funnel.pending_mqls_per_rep(self.leads, len(self.reps)),
+            "opportunities": funnel.open_opportunities_per_rep(self.leads, len(self.reps)),
+            "accounts": self.customers.accounts_per_owner(len(self.reps)),
+        }
+        self.agents_by_type[SalesRep].do("plan_week", workload, available, feedback, econ,
+                                         self.params.behaviour.behaviour_on)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
 
     def _hand_off(self) -> None:
@@ -367,9 +365,10 @@ class AlignmentModel(mesa.Model):
                            move_threshold=g.planner_sets_threshold, move_mix=True)
         cmo, head = self.leaders["cmo"], self.leaders["head_of_sales"]
         tilt = rule.tilt
+        # Leaders lobby wherever they like; it can only sway an allocator with discretion.
+        cmo.choose_lobbying()
+        head.choose_lobbying()
         if g.allocator_discretion:
-            cmo.choose_lobbying()
-            head.choose_lobbying()
             tilt += contest_tilt(cmo.lobbying_hours, head.lobbying_hours,
                                  self.params.behaviour.lobbying_sway)
         before = self.plan.marketing_share
@@ -386,11 +385,10 @@ class AlignmentModel(mesa.Model):
         """Leaders learn lobbying from what it bought; a biased planner's budget move against a
         department reads as unfair there (a trust loss), a neutral planner's does not."""
         b = self.params.behaviour
-        if self.governance.allocator_discretion:
-            for leader, gain in ((self.leaders["cmo"], share_change),
-                                 (self.leaders["head_of_sales"], -share_change)):
-                leader.learn_lobbying(lobbying_payoff(gain, step, leader.lobbying_hours),
-                                      b.learning_forgetting, b.learning_experimentation)
+        for leader, gain in ((self.leaders["cmo"], share_change),
+                             (self.leaders["head_of_sales"], -share_change)):
+            leader.learn_lobbying(lobbying_payoff(gain, step, leader.lobbying_hours),
+                                  b.learning_forgetting, b.learning_experimentation)
         if share_change == 0 or planner_tilt == 0:
             return
         losers = self.reps if share_change > 0 else self.marketers

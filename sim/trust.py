@@ -17,7 +17,8 @@ def event_update(trust: float, good: float, bad: float, rate: float,
     events = good + bad
     if events <= 0:
         return trust
-    delta = rate * (good - loss_aversion * bad) / events
+    # A move of at most the whole distance to the bound, however strong the events.
+    delta = max(min(rate * (good - loss_aversion * bad) / events, 1.0), -1.0)
     return trust + delta * (1.0 - trust) if delta > 0 else trust + delta * trust
 
 
