@@ -8,13 +8,14 @@ Commands:
       sleep S seconds before every commit, so a test can kill it at a known point
   local-cluster SPEC OUT     the same sweep on a Dask LocalCluster of 2 single-thread workers
   dask SPEC OUT ADDRESS [--slow S]   the same sweep on the Dask scheduler at ADDRESS
-  cli SECONDS ARGS...   `alignsim ARGS...` with each run made SECONDS longer (asleep), so a test
-      can interrupt it mid-sweep whatever the load on the machine
+  cli SECONDS ARGS...   `alignsim ARGS...` with each run made SECONDS longer (asleep) and
+      chunks of 2 runs, so a test can see progress and interrupt the sweep mid-way
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -50,9 +51,12 @@ class _SlowRun:
 def main() -> int:
     if sys.argv[1] == "cli":
         import sim
+        from experiments import runner
         from experiments.cli import main as cli
 
         sim.run = _SlowRun(float(sys.argv[2]))  # type: ignore[assignment]
+        runner.run_experiment = functools.partial(  # type: ignore[assignment]
+            runner.run_experiment, chunk_runs=2, flush_seconds=60.0)
         return cli(sys.argv[3:])
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=("sweep", "local-cluster", "dask"))
