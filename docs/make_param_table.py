@@ -132,24 +132,59 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "rep's time split", "rule after Luce 1959; value assumption"),
     ("agents.sales_rep", "RENEWAL_COMMISSION", "credit a rep gets for a saved renewal under "
      "siloed pay (1 under shared revenue)", "assumption"),
-    ("agents.sales_rep", "ACCEPT_BAR", "acceptance bar on a rep's read of fit at trust 0.5",
+    ("agents.sales_rep", "ACCEPT_BAR", "acceptance bar on a rep's trust-discounted read of fit",
      "assumption"),
-    ("agents.sales_rep", "ACCEPT_TRUST_SLOPE", "rise of the acceptance bar per unit of trust "
-     "below 0.5", "assumption"),
+    ("sim.funnel", "TRUST_READ_FLOOR", "share of a lead's fit a rep with no trust in marketing "
+     "reads (full trust: all of it)", "assumption"),
+    ("agents.sales_rep", "BELIEF_RATE", "weight of one week's experience in a rep's belief that "
+     "a contacted MQL ends won", "assumption"),
     ("agents.sales_rep", "FIXED_ACCOUNT_SHARE", "accounts' weight in the split of hours left "
      "after opportunities and MQLs, behaviour off", "assumption (docking)"),
     ("sim.network", "REP_TEAM_SIZE", "reps per sales team (a clique in the network)",
      "assumption"),
+    ("sim.network", "NEW_TIE_PROB", "chance that a marketer and a rep who deal with one lead "
+     "start a cross-department tie", "assumption"),
+    ("sim.planning", "SCORE_BANDS", "lower edges of the score bands by which pooled data links "
+     "MQLs to won ARR", "assumption"),
+    ("sim.evidence", "BAND_PRIOR_WEIGHT", "pseudo-MQLs shrinking each score band's value toward "
+     "the overall value per MQL", "assumption"),
+    ("sim.learning", "PROPENSITY_FLOOR", "smallest Roth-Erev propensity", "assumption"),
+    ("agents.base", "PAYOFF_MEMORY", "weight of this week in a person's running payoff (the "
+     "reference point of cooperation learning; what imitation compares)", "assumption"),
+    ("sim.adaptation", "REFERENCE_MEMORY", "weight of this week in the running means payoffs "
+     "are relative to", "assumption"),
+    ("sim.adaptation", "REP_REJECT_WEIGHT", "weight of an MQL a rep rejected as a bad trust "
+     "event for the rep", "assumption"),
+    ("sim.adaptation", "REP_WASTED_WEIGHT", "weight of an accepted MQL disqualified at first "
+     "contact as a bad trust event for the rep", "assumption"),
+    ("sim.adaptation", "ENABLEMENT_GOOD", "good trust event for a rep per unit of the share of "
+     "marketers cooperating", "assumption"),
+    ("sim.adaptation", "MARKETER_REJECT_WEIGHT", "weight of a rejected MQL as a bad trust event "
+     "for its marketer (an overdue one weighs 1)", "assumption"),
+    ("sim.adaptation", "FEEDBACK_GOOD", "good trust event for a marketer per MQL, times the "
+     "share of reps cooperating (feedback arriving)", "assumption"),
+    ("sim.sanctions", "OFFENCE_MEMORY_WEEKS", "weeks after an offence within which a new one "
+     "counts as a repeat", "assumption"),
+    ("sim.lobbying", "LOBBYING_HOURS", "a leader's lobbying levels, hours a week",
+     "assumption"),
+    ("sim.lobbying", "LOBBYING_COST", "payoff cost of lobbying at the highest level",
+     "assumption"),
+    ("sim.lobbying", "COACHING_LOSS", "share of a team's effectiveness lost when its leader "
+     "lobbies FULL_TIME_HOURS", "assumption"),
+    ("sim.lobbying", "FULL_TIME_HOURS", "a leader's working week, hours", "assumption"),
 )
 
 # Initial values set inside agents' constructors (not module constants): read off a built model.
 INITIAL_ATTRIBUTES: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
     ("SalesRep.belief_mql_win", lambda m: m.reps[0].belief_mql_win,
-     "a rep's believed chance that a contacted MQL ends won (static in this version)"),
+     "a rep's initial belief that a contacted MQL ends won (learned, 7.11)"),
     ("SalesRep.belief_prospect_win", lambda m: m.reps[0].belief_prospect_win,
-     "a rep's believed chance that an own prospect ends won (static in this version)"),
-    ("Person.propensity (sum)", lambda m: float(m.reps[0].propensity.sum()),
-     "scale of the Roth-Erev propensities over (cooperate, defect): initial inertia"),
+     "a rep's belief that an own prospect ends won (static)"),
+    ("Person.propensity (sum)", lambda m: float(sum(m.reps[0].propensity)),
+     "scale of the initial Roth-Erev propensities over (cooperate, defect): initial inertia"),
+    ("Person.payoff", lambda m: m.reps[0].payoff, "initial running payoff"),
+    ("Leader.lobbying_propensity", lambda m: m.leaders["cmo"].lobbying_propensity,
+     "initial Roth-Erev propensities over the LOBBYING_HOURS levels"),
 )
 
 
@@ -243,22 +278,24 @@ def lever_table() -> str:
         if factor == "structure":
             return (f"handoff_gate={g.handoff_gate}, scoring_skill_loss="
                     f"{fmt(g.scoring_skill_loss)}, has_cro={g.has_cro}, "
-                    f"cross-tie channels={g.cross_ties}")
+                    f"structural cross-tie channels={g.cross_ties}")
         if factor == "sla":
             m = g.monitoring
             return (f"sla_on={m.sla_on}, detection_prob={fmt(m.detection_prob)}, "
                     f"followup_weeks={m.followup_weeks}")
+        if factor == "sanctions":
+            return f"graduated_sanctions={g.monitoring.graduated_sanctions}"
         if factor == "lead_definition":
             return f"planner_sets_threshold={g.planner_sets_threshold}"
         if factor == "shared_scoreboard":
             v = g.visibility
             return (f"marketing_sees_outcomes={v.marketing_sees_outcomes}, "
-                    f"cross-tie channels={g.cross_ties}")
+                    f"structural cross-tie channels={g.cross_ties}")
         raise ValueError(factor)
 
     rows = []
-    for factor in ("budget_structure", "metrics", "structure", "sla", "lead_definition",
-                   "shared_scoreboard"):
+    for factor in ("budget_structure", "metrics", "structure", "sla", "sanctions",
+                   "lead_definition", "shared_scoreboard"):
         levels = _choices(factor) or (False, True)
         for level in levels:
             rows.append((f"`{factor}` = `{level}`",
