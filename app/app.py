@@ -35,7 +35,9 @@ SPEEDS = {"slow": 1000, "normal": 400, "fast": 120, "fastest": 10}  # play inter
 CSS = """
 .v-navigation-drawer.solara-content-main { min-width: 330px !important; max-width: 330px; }
 .v-navigation-drawer.solara-content-main .v-card { margin-bottom: 8px; }
-.alignsim-tile { border-left: 8px solid; padding: 2px 12px; margin: 0 10px 4px 0; }
+.alignsim-tile { border-left: 8px solid; padding: 2px 12px; margin: 0 10px 4px 0;
+                 flex: 1 1 0; min-width: 300px; }
+.alignsim-week { font-size: 20px; font-weight: 500; margin: 4px 0 0 0; }
 .alignsim-tile h3 { margin: 0; font-size: 19px; }
 .alignsim-tile .big { font-size: 16px; }
 .alignsim-chart { line-height: 1.25; }
@@ -72,7 +74,7 @@ def Dashboard(workshop: Workshop) -> None:
                              [workshop])
     with solara.Row(gap="0px", style={"flex-wrap": "wrap"}):
         for arm in arms:
-            Tile(arm, workshop.week)
+            Tile(arm)
     with solara.GridFixed(columns=2, column_gap="10px", row_gap="6px"):
         for view in panels:
             with solara.Div(classes=["alignsim-chart"]):
@@ -82,19 +84,24 @@ def Dashboard(workshop: Workshop) -> None:
 
 
 @solara.component
-def Tile(arm: views.Series, week: int) -> None:
+def Tile(arm: views.Series) -> None:
     """An arm's colour and name, this week's Kotler type and the numbers a room asks for."""
     with solara.Div(classes=["alignsim-tile"], style={"border-color": arm.colour}):
         solara.HTML(tag="h3", unsafe_innerHTML=arm.label)
         if len(arm.weekly):
             last = arm.weekly.iloc[-1]
             solara.HTML(tag="div", classes=["big"], unsafe_innerHTML=(
-                f"week {week}: <b>{kotler_label(last)}</b> (index "
-                f"{last[views.ALIGNMENT]:.0f}) · MQLs accepted "
-                f"{100 * last[views.ACCEPTANCE]:.0f}% · win rate "
-                f"{100 * last[views.WIN_RATE]:.0f}%"))
+                f"<b>{kotler_label(last)}</b> (index {last[views.ALIGNMENT]:.0f}) · "
+                f"MQLs accepted {100 * last[views.ACCEPTANCE]:.0f}% · "
+                f"win rate {100 * last[views.WIN_RATE]:.0f}%"))
         else:
-            solara.Text("week 0: press Step or ▶", classes=["big"])
+            solara.Text("press Step or ▶", classes=["big"])
+
+
+@solara.component
+def WeekCounter(workshop: Workshop) -> None:
+    update_counter.get()
+    solara.Text(f"week {workshop.week} of {workshop.weeks}", classes=["alignsim-week"])
 
 
 @solara.component
@@ -154,6 +161,7 @@ def Page() -> None:
                                        on_value=set_speed, dense=True)
             solara.SliderInt(f"weeks per Step: {weeks_per_step.value}", value=weeks_per_step,
                              min=1, max=13)
+            WeekCounter(model.value)
         with solara.Card("Scenario", margin=0):
             solara.Select("preset", values=presets.names(), value=s.preset,
                           on_value=lambda v: apply(WorkshopSetup(

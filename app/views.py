@@ -57,7 +57,7 @@ class Line:
     column: str
     style: str = "-"
     scale: float = 1.0
-    smooth: bool = False
+    smooth: int = 0  # weeks of a rolling mean; 0: none
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class LinesView(View):
                 for arm in arms:
                     y = arm.weekly[line.column].astype(float) * line.scale
                     if line.smooth:
-                        y = y.rolling(SMOOTH_WEEKS, min_periods=1).mean()
+                        y = y.rolling(line.smooth, min_periods=1).mean()
                     next(it).set_data(arm.weekly.index.to_numpy(), y.to_numpy())
                     if len(y):
                         top = max(top, float(np.nanmax(y.to_numpy())))
@@ -338,8 +338,8 @@ def dashboard(arms: Sequence[Series], weeks: int,
     """The page's views in reading order: outcomes first, then the funnel, then the people."""
     return [
         LinesView(arms, weeks, "Revenue per week, k USD", f"{SMOOTH_WEEKS}-week mean", [
-            Panel("new business", (Line(NEW_BUSINESS, scale=1e-3, smooth=True),)),
-            Panel("recurring", (Line(RECURRING, scale=1e-3, smooth=True),)),
+            Panel("new business", (Line(NEW_BUSINESS, scale=1e-3, smooth=SMOOTH_WEEKS),)),
+            Panel("recurring", (Line(RECURRING, scale=1e-3, smooth=SMOOTH_WEEKS),)),
         ]),
         LinesView(arms, weeks, "MQL acceptance and win rate, %",
                   f"{RATE_WEEKS}-week; solid: MQLs accepted, dashed: won", [
@@ -350,9 +350,9 @@ def dashboard(arms: Sequence[Series], weeks: int,
                   "solid: sales, dashed: marketing", [
                       Panel("trust in the other side, 0-1",
                             (Line(TRUST_SALES), Line(TRUST_MARKETING, "--")), (0, 1)),
-                      Panel("cooperating, %",
-                            (Line(COOP_SALES, scale=100, smooth=True),
-                             Line(COOP_MARKETING, "--", 100, smooth=True)), (0, 100)),
+                      Panel(f"cooperating, % ({RATE_WEEKS}-wk mean)",
+                            (Line(COOP_SALES, scale=100, smooth=RATE_WEEKS),
+                             Line(COOP_MARKETING, "--", 100, RATE_WEEKS)), (0, 100)),
                   ]),
         AlignmentView(arms, weeks, ALIGNMENT, bands),
         WaterfallView(arms, weeks, WATERFALL),
