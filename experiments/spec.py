@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from experiments.cli import UsageError
 from sim import presets
@@ -299,7 +299,7 @@ class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def fail(self, key: str, value: Any, allowed: str, *, raw: bool = False) -> Any:
+    def fail(self, key: str, value: Any, allowed: str, *, raw: bool = False) -> NoReturn:
         if raw:
             raise SpecError(self.source, key, allowed)
         raise SpecError(self.source, key, f"{_show(value)} is not allowed; allowed: {allowed}")

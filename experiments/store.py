@@ -355,10 +355,15 @@ def _new_manifest(spec: ExperimentSpec) -> dict[str, Any]:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
+    from experiments.design import n_runs
+
     commit, dirty = _git_state()
     return {
         "experiment": spec.name,
         "spec_fingerprint": spec.fingerprint(),
+        "design": {"kind": spec.design, "varied": list(spec.varied), "samples": spec.samples,
+                   "second_order": spec.second_order, "replicates": spec.replicates,
+                   "runs_planned": n_runs(spec), "base_seed": spec.seed},
         "alignsim": found.get("alignsim", "unknown"),
         "versions": found,
         "python": platform.python_version(),

@@ -40,6 +40,8 @@ def test_layout_schema_and_manifest(write_spec: Callable[..., Path], tmp_path: P
     for key in ("alignsim", "versions", "python", "platform", "started", "ended", "git_commit"):
         assert key in manifest
     assert manifest["versions"]["pyarrow"] and manifest["sessions"][0]["done"] == 8
+    assert manifest["design"]["varied"] == ["preset", "governance.cadence_weeks"]
+    assert manifest["design"]["runs_planned"] == 8
     runs, weekly = load(out)
     assert list(runs.columns) == [
         "run_id", "arm", "replicate", "seed", "preset", "governance.cadence_weeks",
