@@ -264,12 +264,14 @@ def _dask_engine(address: str) -> Iterator[_Engine]:
         raise UsageError(f"--scheduler {address}: Dask is not installed; install it with "
                          "pip install 'alignsim[dask]'") from None
     try:
-        client = Client(address, timeout="10s")
-    except OSError as err:
+        # Waits up to Dask's distributed.comm.timeouts.connect (30 s; settable by the
+        # environment variable DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT).
+        client = Client(address)
+    except (OSError, ValueError) as err:
         from experiments.cli import UsageError
 
-        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({err})"
-                         ) from None
+        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there "
+                         f"({type(err).__name__}: {err})".replace("\n", " ")) from None
     try:
         threads = sum(client.nthreads().values()) or 1
         yield _Engine(f"Dask at {address}", client.get_executor(pure=False), slots=2 * threads)

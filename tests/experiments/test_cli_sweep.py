@@ -3,6 +3,9 @@ and the status report."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,3 +70,19 @@ def test_failed_runs_exit_1_and_are_listed(write_spec: Callable[..., Path], tmp_
     assert main(["runs", str(out)]) == 0
     report = capsys.readouterr().out
     assert "failed 8" in report and "no_such_metric not produced by the model" in report
+
+
+@pytest.mark.slow
+def test_unreachable_scheduler_exit_2_nothing_written(write_spec: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s",
+           "DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:1"}  # nothing listens on port 1
+    out = tmp_path / "out"
+    alignsim = str(Path(sys.executable).with_name("alignsim"))
+    done = subprocess.run([alignsim, "sweep", str(write_spec()),
+                           "--out", str(out)], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 2
+    assert done.stderr.startswith("alignsim sweep: error: --scheduler tcp://127.0.0.1:1: "
+                                  "cannot reach a Dask scheduler there")
+    assert done.stderr.count("\n") == 1 and not out.exists()
