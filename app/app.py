@@ -8,6 +8,7 @@ and the views draw what the model reports.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import solara
@@ -164,35 +165,30 @@ def Page() -> None:
             WeekCounter(model.value)
         with solara.Card("Scenario", margin=0):
             solara.Select("preset", values=presets.names(), value=s.preset,
-                          on_value=lambda v: apply(WorkshopSetup(
-                              preset=v, people=s.people, seed=s.seed,
-                              compare_with=s.compare_with)))
+                          on_value=lambda v: apply(replace(s, preset=v, governance={})))
             solara.Text(presets.describe(s.preset), style={"font-size": "13px"})
             solara.Switch(label="side by side: same market, another rule",
                           value=s.compare_with is not None,
-                          on_value=lambda on: apply(WorkshopSetup(
-                              preset=s.preset, governance=s.governance, people=s.people,
-                              seed=s.seed, compare_with=default_comparison(s.preset) if on
-                              else None)))
+                          on_value=lambda on: apply(replace(
+                              s, compare_with=default_comparison(s.preset) if on else None)))
             if s.compare_with is not None:
                 solara.Select("compare with", values=presets.names(), value=s.compare_with,
-                              on_value=lambda v: apply(WorkshopSetup(
-                                  preset=s.preset, governance=s.governance, people=s.people,
-                                  seed=s.seed, compare_with=v)))
+                              on_value=lambda v: apply(replace(s, compare_with=v)))
+                solara.Switch(label="governance changes to both arms",
+                              value=s.changes_to_both,
+                              on_value=lambda on: apply(replace(s, changes_to_both=on)))
             solara.InputInt("seed (same seed, same market)", value=s.seed,
-                            on_value=lambda v: apply(WorkshopSetup(
-                                preset=s.preset, governance=s.governance, people=s.people,
-                                seed=max(0, int(v or 0)), compare_with=s.compare_with)))
-        title = "Governance" + (" of the first arm" if s.compare_with else "")
+                            on_value=lambda v: apply(replace(s, seed=max(0, int(v or 0)))))
+        both = s.compare_with is not None and s.changes_to_both
+        title = "Governance" + (" of both arms" if both else " of the first arm"
+                                if s.compare_with else "")
         with solara.Card(title, margin=0):
             if shown is not None:
                 for name in GOVERNANCE_FIELDS:
                     Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
             if s.governance:
                 solara.Button("back to the preset", text=True,
-                              on_click=lambda: apply(WorkshopSetup(
-                                  preset=s.preset, people=s.people, seed=s.seed,
-                                  compare_with=s.compare_with)))
+                              on_click=lambda: apply(replace(s, governance={})))
         with solara.Card("People" + (" (both arms)" if s.compare_with else ""), margin=0):
             if shown is not None:
                 for name in PEOPLE_FIELDS:

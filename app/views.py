@@ -132,7 +132,8 @@ class LinesView(View):
             ax.set_xticks(_week_ticks(weeks, len(panels)))
             ax.set_xlabel("week", fontsize=FONT)
             if len(self.panels) > 1:
-                ax.set_title(panel.title, fontsize=FONT)
+                ax.set_title(panel.title, fontsize=FONT, pad=9)
+                self.fig.subplots_adjust(top=0.86)
             ax.set_ylim(*(panel.ylim or (0, 1)))
             ax.grid(axis="y", alpha=0.3)
             self.lines.append([
@@ -350,7 +351,7 @@ def dashboard(arms: Sequence[Series], weeks: int,
                   "solid: sales, dashed: marketing", [
                       Panel("trust in the other side, 0-1",
                             (Line(TRUST_SALES), Line(TRUST_MARKETING, "--")), (0, 1)),
-                      Panel(f"cooperating, % ({RATE_WEEKS}-wk mean)",
+                      Panel(f"cooperating %, {RATE_WEEKS}-wk mean",
                             (Line(COOP_SALES, scale=100, smooth=RATE_WEEKS),
                              Line(COOP_MARKETING, "--", 100, RATE_WEEKS)), (0, 100)),
                   ]),

@@ -92,8 +92,9 @@ def value_of(params: Params, dotted: str) -> Any:
 class WorkshopSetup:
     """The room's choices: a preset for arm A with changes on top, optionally a second arm.
 
-    Governance changes apply to arm A only; people changes (size, behaviour) to both arms, so a
-    side-by-side run differs in the rule and nothing else.
+    Governance changes apply to arm A only, or to both arms when ``changes_to_both`` (e.g. both
+    planning-owner arms over a shared pool); people changes (size, behaviour) always apply to
+    both, so a side-by-side run differs in the rule and nothing else.
     """
 
     preset: str = "undefined"
@@ -101,13 +102,17 @@ class WorkshopSetup:
     people: dict[str, Any] = field(default_factory=dict)
     seed: int = 1
     compare_with: str | None = None
+    changes_to_both: bool = False
 
     def arms(self) -> list[tuple[str, Params]]:
         """(label, Params) per arm; raises ParamError naming the field for a bad combination."""
+        changed = " (changed)" if self.governance else ""
         first = presets.get(self.preset, {**self.governance, **self.people})
-        arms = [(self.preset + (" (changed)" if self.governance else ""), first)]
+        arms = [(self.preset + changed, first)]
         if self.compare_with is not None:
-            arms.append((self.compare_with, presets.get(self.compare_with, dict(self.people))))
+            shared = self.governance if self.changes_to_both else {}
+            second = presets.get(self.compare_with, {**shared, **self.people})
+            arms.append((self.compare_with + (changed if shared else ""), second))
         return arms
 
 

@@ -77,6 +77,16 @@ def test_governance_changes_apply_to_the_first_arm_only() -> None:
     assert b.governance.cadence_weeks == presets.get("marketing_led").governance.cadence_weeks
 
 
+def test_governance_changes_can_apply_to_both_arms() -> None:
+    setup = WorkshopSetup(preset="marketing_led", compare_with="joint", changes_to_both=True,
+                          governance={"governance.budget_structure": "shared_pool"})
+    (label_a, a), (label_b, b) = setup.arms()
+    assert label_a == "marketing_led (changed)"
+    assert a.governance.budget_structure == b.governance.budget_structure == "shared_pool"
+    assert (a.governance.planning_owner, b.governance.planning_owner) == ("marketing", "joint")
+    assert label_b == "joint (changed)"
+
+
 def test_a_tied_field_follows_with_a_note() -> None:
     setup, note = choose(WorkshopSetup(), "governance.structure", "cro")
     params = arm_a_params(setup)
