@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,9 @@ from sim.params import Params
 from tests.sim.strategies import valid_params
 
 SPEND_SLACK = 1e-9
+# Shares are ratios of float sums taken in different orders (a column's sum over the whole
+# table's), so a share of everything can come out one rounding step above 1.
+SHARE_SLACK = 1e-12
 # Weekly columns that are shares of something that cannot exceed its whole.
 BOUNDED_WEEKLY = (
     "win_rate", "opportunity_share", "mql_follow_up_share", "account_share", "prospecting_share",
@@ -77,20 +81,22 @@ def check_invariants(params: Params, seed: int) -> None:
     assert (w.marketing_sourced_revenue_usd <= w.revenue_usd * (1 + 1e-12)).all()
 
     for name in BOUNDED_WEEKLY:
-        assert w[name].between(0, 1).all(), (name, w[name].agg(["min", "max"]).tolist())
+        assert w[name].between(0, 1 + SHARE_SLACK).all(), (name,
+                                                           w[name].agg(["min", "max"]).tolist())
     for name in BOUNDED_SUMMARY:
-        assert 0 <= result.summary[name] <= 1, (name, result.summary[name])
+        assert 0 <= result.summary[name] <= 1 + SHARE_SLACK, (name, result.summary[name])
     assert w.alignment_index.between(20, 100).all()
 
 
-@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(deadline=None, max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 @given(params=valid_params(), seed=st.integers(0, 2**32 - 1))
 def test_invariants_hold_every_week_for_random_valid_parameters(params: Params,
                                                                  seed: int) -> None:
     check_invariants(params, seed)
 
 
-@settings(deadline=None, max_examples=15)
+@settings(deadline=None, max_examples=20)
 @given(seed=st.integers(0, 2**63 - 1))
 def test_invariants_hold_for_the_default_firm_over_many_seeds(seed: int) -> None:
     check_invariants(Params().with_overrides({"weeks": 60}), seed)
