@@ -43,8 +43,9 @@ CSS = """
 .alignsim-tile .big { font-size: 16px; }
 .alignsim-chart { line-height: 1.25; }
 .alignsim-chart img { max-width: 100%; height: auto; display: block; }
-.alignsim-chart b { font-size: 16px; }
-.alignsim-chart .key { font-size: 13px; color: #444; }
+.alignsim-chart .title { font-size: 16px; font-weight: bold; }
+.alignsim-chart .key { font-size: 13px; color: #444; white-space: nowrap; overflow: hidden;
+                       text-overflow: ellipsis; }
 """
 
 
@@ -79,8 +80,8 @@ def Dashboard(workshop: Workshop) -> None:
     with solara.GridFixed(columns=2, column_gap="10px", row_gap="6px"):
         for view in panels:
             with solara.Div(classes=["alignsim-chart"]):
-                solara.HTML(tag="div", unsafe_innerHTML=f"<b>{view.title}</b> "
-                            f"<span class='key'>{view.key}</span>")
+                solara.HTML(tag="div", unsafe_innerHTML=(
+                    f"<div class='title'>{view.title}</div><div class='key'>{view.key}</div>"))
                 solara.Image(view.png(arms), format="png")
 
 
@@ -92,8 +93,8 @@ def Tile(arm: views.Series) -> None:
         if len(arm.weekly):
             last = arm.weekly.iloc[-1]
             solara.HTML(tag="div", classes=["big"], unsafe_innerHTML=(
-                f"<b>{kotler_label(last)}</b> (index {last[views.ALIGNMENT]:.0f}) · "
-                f"MQLs accepted {100 * last[views.ACCEPTANCE]:.0f}% · "
+                f"<b>{kotler_label(last)}</b> ({last[views.ALIGNMENT]:.0f}) · "
+                f"accepted {100 * last[views.ACCEPTANCE]:.0f}% · "
                 f"win rate {100 * last[views.WIN_RATE]:.0f}%"))
         else:
             solara.Text("press Step or ▶", classes=["big"])

@@ -162,7 +162,8 @@ class AlignmentView(LinesView):
 
     def __init__(self, arms: Sequence[Series], weeks: int, column: str,
                  bands: Sequence[tuple[str, float, float]]) -> None:
-        super().__init__(arms, weeks, "Alignment index", "Kotler's 20-100 diagnostic",
+        super().__init__(arms, weeks, "Alignment index",
+                         "Kotler's 20-100 diagnostic, scored from what the firm does each week",
                          [Panel("", (Line(column),), (20, 100))])
         ax = self.axes[0]
         ax.grid(False)
@@ -177,7 +178,7 @@ class WaterfallView(View):
     """Leads reaching each stage so far, and the share passed on from the stage before."""
 
     title = "Lead waterfall so far"
-    key = "marketing leads; %: of the stage above"
+    key = "marketing's leads since week 1; %: share of the stage above"
 
     def __init__(self, arms: Sequence[Series], weeks: int,
                  stages: Sequence[tuple[str, str]]) -> None:
@@ -221,8 +222,8 @@ class NetworkView(View):
     title = "People and their ties"
     key = (f"<span style='color:{DEPARTMENT_COLOURS['sales']}'>&#9679; sales</span> "
            f"<span style='color:{DEPARTMENT_COLOURS['marketing']}'>&#9679; marketing</span> "
-           "&#9679; finance or CRO; filled: cooperating; "
-           f"<span style='color:{CROSS_TIE_COLOUR}'>&#9473; ties across</span>")
+           "&#9679; finance/CRO · filled: cooperating · "
+           f"<span style='color:{CROSS_TIE_COLOUR}'>&#9473; across</span>")
 
     def __init__(self, arms: Sequence[Series], weeks: int) -> None:
         drawn = [a for a in arms if a.network is not None]
@@ -338,17 +339,18 @@ def dashboard(arms: Sequence[Series], weeks: int,
               bands: Sequence[tuple[str, float, float]]) -> list[View]:
     """The page's views in reading order: outcomes first, then the funnel, then the people."""
     return [
-        LinesView(arms, weeks, "Revenue per week, k USD", f"{SMOOTH_WEEKS}-week mean", [
+        LinesView(arms, weeks, "Revenue per week, k USD",
+                  f"first-year customers and the rest; {SMOOTH_WEEKS}-week mean", [
             Panel("new business", (Line(NEW_BUSINESS, scale=1e-3, smooth=SMOOTH_WEEKS),)),
             Panel("recurring", (Line(RECURRING, scale=1e-3, smooth=SMOOTH_WEEKS),)),
         ]),
         LinesView(arms, weeks, "MQL acceptance and win rate, %",
-                  f"{RATE_WEEKS}-week; solid: MQLs accepted, dashed: won", [
+                  f"solid: MQLs sales accepted, dashed: deals won; over {RATE_WEEKS} weeks", [
                       Panel("", (Line(ACCEPTANCE, scale=100), Line(WIN_RATE, "--", 100)),
                             (0, 100)),
                   ]),
         LinesView(arms, weeks, "Trust each way, and who cooperates",
-                  "solid: sales, dashed: marketing", [
+                  "solid: sales, dashed: marketing (trust: in the other department)", [
                       Panel("trust in the other side, 0-1",
                             (Line(TRUST_SALES), Line(TRUST_MARKETING, "--")), (0, 1)),
                       Panel(f"cooperating %, {RATE_WEEKS}-wk mean",
