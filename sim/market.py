@@ -28,6 +28,9 @@ class Market:
     def __init__(self, params: MarketParams, rng: np.random.Generator) -> None:
         self.params = params
         self.rng = rng
+        # Inquiry counts draw from a child stream: a Poisson draw uses a mean-dependent number
+        # of variates, so on the shared stream each arm's spend would shift the drift path.
+        self.inquiry_rng = rng.spawn(1)[0]
         self.deal_size_usd = DEAL_SIZE_USD * params.deal_size_scale
         self.base_win_rate = np.minimum(BASE_WIN_RATE * params.win_rate_scale, 0.95)
         self.cycle_weeks = CYCLE_WEEKS * params.cycle_scale
@@ -49,7 +52,7 @@ class Market:
         p = self.params
         mean = p.inquiry_alpha * max(demand_spend_usd, 0.0) ** p.spend_elasticity
         mean *= volume_multiplier * float(self.attractiveness @ self.inquiry_mix)
-        return int(self.rng.poisson(mean))
+        return int(self.inquiry_rng.poisson(mean))
 
     def segment_weights(self, base_mix: np.ndarray) -> np.ndarray:
         w = base_mix * self.attractiveness
