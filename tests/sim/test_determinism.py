@@ -127,6 +127,25 @@ def test_arms_with_one_seed_see_the_same_market_in_week_one(
             np.testing.assert_array_equal(leads[column], created[0][column], err_msg=arm)
 
 
+def test_arms_with_one_seed_see_the_same_market_drift_every_week() -> None:
+    """The attractiveness drift draws a fixed number of variates a week from the market stream
+    (inquiry counts draw from a child stream), so arms whose spend and behaviour differ still
+    see one market path over the whole run."""
+    params = {"market.turbulence": 0.5, **SMALL}
+    models = [AlignmentModel(presets.get(arm, params), 3) for arm in ("undefined", "aligned",
+                                                                       "merged")]
+    inquiries = []
+    for _ in range(params["weeks"]):
+        for model in models:
+            model.step()
+        first = models[0].market.attractiveness
+        assert not np.all(first == 1.0)
+        for model in models[1:]:
+            np.testing.assert_array_equal(model.market.attractiveness, first)
+        inquiries.append([m.flows.inquiries for m in models])
+    assert any(len(set(week)) > 1 for week in inquiries), "arms should differ in what they get"
+
+
 def test_week_one_market_differs_between_seeds() -> None:
     """The check above could pass if the market ignored the seed; it does not."""
     counts = set()
