@@ -132,9 +132,10 @@ def test_arms_of_one_preset_still_get_two_colours() -> None:
     assert first != second
 
 
-@pytest.mark.parametrize("compare_with", [None, "joint"])
-def test_views_draw_at_week_zero_and_after_steps(compare_with: str | None) -> None:
-    workshop = Workshop(WorkshopSetup(people=SMALL, compare_with=compare_with))
+@pytest.mark.parametrize(("preset", "compare_with"),
+                         [("undefined", None), ("undefined", "joint"), ("cro", "merged")])
+def test_views_draw_at_week_zero_and_after_steps(preset: str, compare_with: str | None) -> None:
+    workshop = Workshop(WorkshopSetup(preset=preset, people=SMALL, compare_with=compare_with))
     arms = series(workshop)
     panels = views.dashboard(arms, workshop.weeks, kotler_bands())
     before = [view.png(arms) for view in panels]
