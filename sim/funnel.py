@@ -27,7 +27,13 @@ from sim.planning import score_band
 
 SCORE_FIT_WEIGHT = 0.6
 QUALIFY_SLOPE = 1.2
+QUALIFY_BOUNDS = (0.02, 0.98)
 WIN_FIT_ELASTICITY = 1.2
+# Win probability and cycle scale with readiness at opportunity entry: ready buyers close more
+# often and sooner (the mechanism behind "integration shortens cycles").
+WIN_READINESS_BASE, WIN_READINESS_SLOPE = 0.6, 0.8
+WIN_BOUNDS = (0.01, 0.95)
+CYCLE_BASE, CYCLE_READINESS_SLOPE = 1.4, 0.8
 MAX_RETURNS = 2
 # A lead handed back waits this long in nurture before it can be an MQL again.
 RECYCLE_WEEKS = 4
@@ -254,7 +260,7 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     if len(idx) == 0:
         return
     q, r = leads.fit[idx], leads.readiness[idx]
-    p_qualify = np.clip(QUALIFY_SLOPE * (0.5 * q + 0.5 * r), 0.02, 0.98)
+    p_qualify = np.clip(QUALIFY_SLOPE * (0.5 * q + 0.5 * r), *QUALIFY_BOUNDS)
     ok = rng.random(len(idx)) < p_qualify
     opp, dq = idx[ok], idx[~ok]
     leads.stage[dq] = Stage.DISQUALIFIED
@@ -264,9 +270,10 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     seg = leads.segment[opp]
     q, r = leads.fit[opp], leads.readiness[opp]
     win = (market.base_win_rate[seg] * (q / 0.5) ** WIN_FIT_ELASTICITY
-           * skill[leads.owner[opp]] * (1 + enablement_lift) * (0.6 + 0.8 * r))
-    leads.win_prob[opp] = np.clip(win, 0.01, 0.95)
-    leads.cycle_left[opp] = (market.cycle_weeks[seg] * (1.4 - 0.8 * r)
+           * skill[leads.owner[opp]] * (1 + enablement_lift)
+           * (WIN_READINESS_BASE + WIN_READINESS_SLOPE * r))
+    leads.win_prob[opp] = np.clip(win, *WIN_BOUNDS)
+    leads.cycle_left[opp] = (market.cycle_weeks[seg] * (CYCLE_BASE - CYCLE_READINESS_SLOPE * r)
                              * rng.lognormal(0.0, 0.25, len(opp)))
     leads.deal_value[opp] = (market.deal_size_usd[seg] * (0.7 + 0.6 * q)
                              * rng.lognormal(0.0, 0.35, len(opp)))
@@ -279,18 +286,23 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     flows.sqls_sales += int((src == SALES).sum())
 
 
-def open_opportunities_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
+def open_opportunities_per_rep(leads: LeadTable, n_reps: int,
+                               opened_before: int | None = None) -> np.ndarray:
+    """Open opportunities per rep; with `opened_before`, only those opened before that week."""
     mask = leads.stage == Stage.SQL
+    if opened_before is not None:
+        mask &= leads.opp_week < opened_before
     return np.bincount(leads.owner[mask], minlength=n_reps)[:n_reps]
 
 
 def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
                      rng: np.random.Generator, flows: Flows, ledger: Ledger) -> np.ndarray:
-    """Open opportunities progress by the attention they get; those due close won or lost.
+    """Opportunities opened before this week progress by the attention they get (this week's
+    hours were sized for them); those due close won or lost. New ones start next week.
 
     Returns the row indices of deals won this week.
     """
-    idx = np.flatnonzero(leads.stage == Stage.SQL)
+    idx = np.flatnonzero((leads.stage == Stage.SQL) & (leads.opp_week < week))
     if len(idx) == 0:
         return idx
     progress = progress_per_rep[leads.owner[idx]]

@@ -295,7 +295,8 @@ class AlignmentModel(mesa.Model):
         return enablement_lift(spend * (0.5 + 0.5 * coop) * coaching)
 
     def _work_pipeline(self) -> None:
-        opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps))
+        opps = funnel.open_opportunities_per_rep(self.leads, len(self.reps),
+                                                 opened_before=self.week)
         needed = opps * self.params.org.opportunity_hours_per_week
         progress = np.divide(self.rep_hours[:, OPPORTUNITIES], needed,
                              out=np.ones(len(self.reps)), where=needed > 0)

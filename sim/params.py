@@ -199,9 +199,9 @@ class Params:
         groups: dict[str, dict[str, Any]] = {}
         top: dict[str, Any] = {}
         for dotted, value in overrides.items():
-            group, name = _split(dotted)
+            group, name = _split(dotted, value)
             target = self if group is None else getattr(self, group)
-            fld = _field(type(target), name, dotted)
+            fld = _field(type(target), name, dotted, value)
             parsed = parse_value(dotted, fld, value)
             if group is None:
                 top[name] = parsed
@@ -229,19 +229,20 @@ class Params:
 GROUPS = ("org", "market", "governance", "behaviour")
 
 
-def _split(dotted: str) -> tuple[str | None, str]:
+def _split(dotted: str, value: Any) -> tuple[str | None, str]:
     if "." not in dotted:
         return None, dotted
     group, _, name = dotted.partition(".")
     if group not in GROUPS:
-        raise ParamError(dotted, None, f"unknown group {group!r}; groups are {', '.join(GROUPS)}")
+        raise ParamError(dotted, value,
+                         f"unknown group {group!r}; groups are {', '.join(GROUPS)}")
     return group, name
 
 
-def _field(cls: type, name: str, dotted: str) -> dataclasses.Field:
+def _field(cls: type, name: str, dotted: str, value: Any) -> dataclasses.Field:
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in GROUPS}
     if name not in fields:
-        raise ParamError(dotted, None, f"unknown field; known: {', '.join(sorted(fields))}")
+        raise ParamError(dotted, value, f"unknown field; known: {', '.join(sorted(fields))}")
     return fields[name]
 
 

@@ -24,7 +24,8 @@ def test_reinforcement_keeps_propensities_positive_and_favours_the_rewarded(
     new = learning.reinforce(propensity, chosen, payoff, forgetting, experimentation)
     assert len(new) == len(propensity)
     assert all(q >= learning.PROPENSITY_FLOOR for q in new)
-    if payoff > 0 and experimentation < 0.5 and forgetting < 1:
+    decayed = [(1 - forgetting) * q for q in propensity]
+    if payoff > 0 and experimentation < 0.5 and min(decayed) >= learning.PROPENSITY_FLOOR:
         gain_chosen = new[chosen] - (1 - forgetting) * propensity[chosen]
         others = [new[j] - (1 - forgetting) * propensity[j]
                   for j in range(len(new)) if j != chosen]

@@ -267,10 +267,6 @@ def test_wins_follow_the_win_probability_deals_close_with(observed: Observed,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "rep hours for opportunities are sized before the week's qualification, so a new "
-    "opportunity dilutes its rep's progress and the neglect penalty cuts win probability of "
-    "fully worked deals (wins ~4% below the entry win probability in docking)"))
 def test_worked_opportunities_keep_their_entry_win_probability(observed: Observed) -> None:
     """In docking every opportunity has first call on its rep's ample hours, so none is
     neglected and each closes with the win probability it got at entry."""

@@ -196,7 +196,5 @@ def _get(params: Params, dotted: str) -> Any:
     return obj
 
 
-@pytest.mark.xfail(strict=True, reason="unknown field or group: ParamError carries value=None, "
-                   "so the message reads 'org.n_repz=None' instead of the value given")
 def test_unknown_field_message_names_the_value_given() -> None:
     assert_names(refused({"org.n_repz": 5}), "org.n_repz", 5, "unknown field")
