@@ -66,11 +66,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child_memory(runs: int, weeks: int) -> dict[str, Any]:
-    """Run in a fresh process: the coordinator's peak RSS over a sweep of `runs` short runs."""
+def child_sweep(runs: int, weeks: int | None) -> dict[str, Any]:
+    """Run in a fresh process: time and coordinator peak RSS of a sweep on 2 workers, of
+    `runs` short runs of `weeks` weeks, or of default runs when `weeks` is None."""
     from sim import run
 
-    spec = short_spec(runs, weeks)
+    spec = default_spec(runs, "bench_1000") if weeks is None else short_spec(runs, weeks)
     run(spec.base_params(), 0)  # warm the imports and caches the sweep itself will need
     before = peak_rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,9 +82,11 @@ def child_memory(runs: int, weeks: int) -> dict[str, Any]:
             "before_mb": before, "peak_mb": peak_rss_mb(), "elapsed_s": elapsed}
 
 
-def memory_in_child(runs: int, weeks: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child-memory", str(runs),
-                          "--weeks", str(weeks)], capture_output=True, text=True, check=True)
+def sweep_in_child(runs: int, weeks: int | None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(runs)]
+    if weeks is not None:
+        command += ["--weeks", str(weeks)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,11 +100,11 @@ def main() -> int:
                              "(default 3; quick 2)")
     parser.add_argument("--skip-1000", action="store_true",
                         help="leave out the 1,000 default runs row")
-    parser.add_argument("--child-memory", type=int, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--weeks", type=int, default=5, help=argparse.SUPPRESS)
+    parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--weeks", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child_memory is not None:
-        print(json.dumps(child_memory(args.child_memory, args.weeks)))
+    if args.child is not None:
+        print(json.dumps(child_sweep(args.child, args.weeks)))
         return 0
 
     n = args.runs or (16 if args.quick else 40)
@@ -126,19 +129,21 @@ def main() -> int:
         print(f"  {name:28} {rate:8.2f}  {note}")
 
     sizes = (1_000, 2_000, 4_000) if args.quick else (2_500, 5_000, 10_000)
-    print(f"\ncoordinator peak memory, sweeps of short runs ({args.weeks} weeks, 5 reps), "
+    weeks = 5
+    print(f"\ncoordinator peak memory, sweeps of short runs ({weeks} weeks, 5 reps), "
           "2 workers (target <= 300 MB, flat)")
     print(f"  {'runs':>7} {'before MB':>10} {'peak MB':>8} {'runs/s':>8}")
     for size in sizes:
-        m = memory_in_child(size, args.weeks)
+        m = sweep_in_child(size, weeks)
         print(f"  {m['runs']:7d} {m['before_mb']:10.1f} {m['peak_mb']:8.1f} "
               f"{m['runs'] / m['elapsed_s']:8.1f}")
 
     if not args.skip_1000:
         big = 200 if args.quick else 1_000
-        elapsed = sweep_time(default_spec(big, "bench_1000"), 2)
-        print(f"\n{big} default runs on 2 workers: {elapsed:.1f} s "
-              f"({big / elapsed:.2f} runs/s; target for 1,000: <= 120 s)")
+        m = sweep_in_child(big, None)
+        print(f"\n{big} default runs on 2 workers: {m['elapsed_s']:.1f} s "
+              f"({m['runs'] / m['elapsed_s']:.2f} runs/s; target for 1,000: <= 120 s); "
+              f"coordinator peak {m['peak_mb']:.0f} MB")
     return 0
 
 

@@ -97,7 +97,7 @@ class ResultsStore:
     """Append-only writer of one experiment's results (use `open_store`)."""
 
     def __init__(self, folder: Path, spec: ExperimentSpec, *, chunk_runs: int = 500,
-                 chunk_rows: int = 100_000, flush_seconds: float = 10.0) -> None:
+                 chunk_rows: int = 50_000, flush_seconds: float = 10.0) -> None:
         self.folder = folder
         self.spec = spec
         self.chunk_runs = chunk_runs
