@@ -29,6 +29,7 @@ GOVERNANCE_FIELDS = (
     "governance.metrics",
     "governance.sla",
     "governance.sla_monitoring_prob",
+    "governance.sanctions",
     "governance.lead_definition",
     "governance.shared_scoreboard",
 )
@@ -40,6 +41,7 @@ PEOPLE_FIELDS = (
     "behaviour.cooperation_initial",
     "behaviour.prospect_bias",
     "behaviour.planner_bias",
+    "behaviour.loss_aversion",
 )
 # A room-sized slider range for fields whose declared range reaches far beyond one laptop's
 # frame rate (the model accepts up to 2,000 reps; the page stays responsive well below 200).
