@@ -139,8 +139,15 @@ class ResultsStore:
         numbers = [int(m.group(1)) for p in (folder / "index").iterdir()
                    if (m := _CHUNK_RE.match(p.name))]
         self._next_chunk = max(numbers, default=0) + 1
-        self._session = {"started": _now(), "ended": None, "engine": engine}
+        commit, dirty = _git_state()
+        self._session = {"started": _now(), "ended": None, "engine": engine,
+                         "git_commit": commit, "git_dirty": dirty}
         manifest = read_manifest(folder) or _new_manifest(self.spec)
+        first = manifest.get("git_commit")
+        if self._status and commit and first and commit != first:
+            print(f"alignsim: warning: {folder} was started with code at commit {first[:10]}, "
+                  f"this session runs {commit[:10]}; its tables will mix results of both "
+                  "(use --fresh to start over)", file=sys.stderr)
         manifest["sessions"].append(self._session)
         _write_json(folder / "manifest.json", manifest)
 
