@@ -126,45 +126,51 @@ def test_sigkill_mid_sweep_and_mid_write_then_resume(write_spec: Callable[..., P
     started: list[subprocess.Popen] = []
     workers_seen: list[int] = []
     with _stopping(started, workers_seen):
-        # 1. killed between writing chunk 3's data and its index (the commit)
-        first = _child("sweep", str(path), str(out), "--pause-chunk", "3", "--marker",
-                       str(marker), log=log)
-        started.append(first)
-        _wait_for(marker.exists, 120, "the sweep to reach the write of chunk 3")
-        workers = [c.pid for c in psutil.Process(first.pid).children(recursive=True)]
-        workers_seen.extend(workers)
-        assert len(workers) == 2
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
+
+        def kill_when(condition: Callable[[], bool], what: str, *args: str) -> None:
+            sweep = _child("sweep", str(path), str(out), *args, log=log)
+            started.append(sweep)
+            _wait_for(condition, 120, what)
+            workers = [c.pid for c in psutil.Process(sweep.pid).children(recursive=True)]
+            assert len(workers) == 2
+            workers_seen.extend(workers)
+            sweep.send_signal(signal.SIGKILL)
+            sweep.wait(timeout=30)
+            _wait_for(lambda: all(_gone(pid) for pid in workers), 10,
+                      "pool workers to exit after their coordinator was killed")
+
+        # 1. killed halfway through writing chunk 3's weekly file
+        kill_when(marker.exists, "the write of chunk 3", "--pause-in-write", "3", "--marker",
+                  str(marker))
         assert (out / "runs" / "chunk-000003.parquet").exists()
+        assert (out / "weekly" / ".chunk-000003.parquet.tmp").exists()
         assert _committed(out) == 2
-        _wait_for(lambda: all(_gone(pid) for pid in workers), 10,
-                  "pool workers to exit after their coordinator was killed")
         assert len(load(out)[0]) == 4  # only committed chunks are visible
 
-        # 2. resumed (cleaning up), then killed again at an arbitrary point mid-sweep
-        second = _child("sweep", str(path), str(out), "--slow", "0.1", log=log)
-        started.append(second)
-        _wait_for(lambda: _committed(out) >= 5, 120, "the resumed sweep to commit")
-        workers = [c.pid for c in psutil.Process(second.pid).children(recursive=True)]
-        workers_seen.extend(workers)
-        second.send_signal(signal.SIGKILL)
-        second.wait(timeout=30)
-        assert 5 <= _committed(out) < 16, "the second kill should land mid-sweep"
-        _wait_for(lambda: all(_gone(pid) for pid in workers), 10, "orphan pool workers")
+        # 2. resumed (cleaning up), killed between chunk 6's data files and its index
+        marker.unlink()
+        kill_when(marker.exists, "the commit of chunk 6", "--pause-chunk", "6", "--marker",
+                  str(marker))
+        assert not (out / "weekly" / ".chunk-000003.parquet.tmp").exists()
+        assert (out / "weekly" / "chunk-000006.parquet").exists() and _committed(out) == 5
+        assert len(load(out)[0]) == 10
 
-        # 3. resumed to the end
-        third = _child("sweep", str(path), str(out), log=log)
-        started.append(third)
-        assert third.wait(timeout=180) == 0, log.read_text()
+        # 3. resumed, killed again at an arbitrary point mid-sweep
+        kill_when(lambda: _committed(out) >= 8, "the resumed sweep to commit", "--slow", "0.1")
+        assert 8 <= _committed(out) < 16, "the third kill should land mid-sweep"
+
+        # 4. resumed to the end
+        last = _child("sweep", str(path), str(out), log=log)
+        started.append(last)
+        assert last.wait(timeout=180) == 0, log.read_text()
     assert not leftovers(out)
     runs, weekly = load(out)
     assert len(runs) == 32 and runs["run_id"].is_unique
     assert len(weekly) == 32 * 30 and not weekly.duplicated(["run_id", "week"]).any()
     _assert_same(out, tmp_path / "reference")
     sessions = json.loads((out / "manifest.json").read_text())["sessions"]
-    assert len(sessions) == 3 and sessions[0]["ended"] is None and sessions[2]["ended"]
-    assert sessions[2]["skipped"] > 0
+    assert len(sessions) == 4 and sessions[3]["ended"] and sessions[3]["skipped"] > 0
+    assert not any(s["ended"] for s in sessions[:3])
 
 
 def _dask(*args: str, log: Path) -> subprocess.Popen:
