@@ -62,7 +62,7 @@ def apply_style() -> None:
 def _money(value: float, _pos: object = None) -> str:
     for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
-            return f"${value / size:.3g}{suffix}"
+            return f"${value / size:#.3g}".rstrip(".") + suffix
     return f"${value:.0f}"
 
 
@@ -127,3 +127,125 @@ def save(fig: Figure, path_without_suffix: Path, formats: Sequence[str] = ("png"
         written.append(path)
     plt.close(fig)
     return written
+
+
+# -- metric names, units and formats (shared by every chart and the report) -------------------
+_METRIC_TEXT: dict[str, tuple[str, str]] = {
+    # name: (label, unit for the axis)
+    "alignment_index": ("Alignment index", "Kotler score, 20-100"),
+    "alignment_type": ("Kotler type", "0 Undefined - 3 Integrated"),
+    "conflict_index": ("Conflict index", "0-1"),
+    "revenue_usd": ("Revenue", "USD per week"),
+    "revenue_usd_per_week": ("Revenue", "USD per week"),
+    "bookings_usd_per_week": ("New bookings", "USD per week"),
+    "new_business_revenue_usd_per_week": ("New-business revenue", "USD per week"),
+    "avg_deal_size_usd": ("Average deal size", "USD"),
+    "arr_end_usd": ("ARR at the end", "USD"),
+    "arr_usd": ("ARR", "USD"),
+    "mql_acceptance_rate": ("MQL acceptance", "share of MQLs accepted"),
+    "inquiry_to_mql_rate": ("Inquiry to MQL", "share of inquiries"),
+    "mql_to_opportunity_rate": ("MQL to opportunity", "share of MQLs"),
+    "mql_to_won_rate": ("MQL to won", "share of MQLs"),
+    "closure_rate": ("Closure rate", "won / accepted MQLs"),
+    "win_rate": ("Win rate", "won / closed opportunities"),
+    "marketing_sourced_share": ("Marketing-sourced share", "share of bookings"),
+    "new_business_share": ("New-business share", "share of revenue"),
+    "logo_churn_annual": ("Logo churn", "share of customers per year"),
+    "revenue_churn_annual": ("Revenue churn", "share of ARR per year"),
+    "sales_cycle_weeks_median": ("Sales cycle", "weeks (median)"),
+    "speed_to_lead_weeks": ("Speed to lead", "weeks (mean)"),
+    "prospecting_share": ("Reps' own prospecting", "share of rep hours"),
+    "account_share": ("Account work", "share of rep hours"),
+    "hoarded_leads": ("Hoarded MQLs", "leads (mean per week)"),
+    "cost_of_sales": ("Cost of sales", "sales spend / bookings"),
+    "trust": ("Trust", "0-1, both departments"),
+    "cooperation": ("Cooperation", "share cooperating"),
+    "cooperation_sales": ("Cooperation, sales", "share of reps cooperating"),
+    "cooperation_marketing": ("Cooperation, marketing", "share of marketers cooperating"),
+    "trust_sales_in_marketing": ("Sales' trust in marketing", "0-1"),
+    "trust_marketing_in_sales": ("Marketing's trust in sales", "0-1"),
+    "feedback_rate": ("Feedback rate", "0-1"),
+    "scoring_accuracy": ("Scoring accuracy", "1 - RMS score error"),
+    "marketing_share_of_budget": ("Marketing's share of budget", "share of budget"),
+}
+_PCT_WORDS = ("_rate", "_share", "churn_annual")
+
+
+def metric_label(name: str) -> str:
+    """A metric's or parameter's name in words: ``behaviour.trust_initial`` -> ``trust
+    initial``."""
+    if name in _METRIC_TEXT:
+        return _METRIC_TEXT[name][0]
+    field = name.rsplit(".", 1)[-1]
+    for suffix, unit in (("_weeks", "weeks"), ("_usd", "USD")):
+        if field.endswith(suffix) and len(field) > len(suffix):
+            return f"{field[:-len(suffix)].replace('_', ' ')} ({unit})"
+    return field.replace("_", " ")
+
+
+def metric_kind(name: str) -> str:
+    """How to show a metric: ``pct``, ``money`` or ``plain``."""
+    if name.endswith(_PCT_WORDS) or name == "marketing_share_of_budget":
+        return "pct"
+    if "_usd" in name:
+        return "money"
+    return "plain"
+
+
+def metric_unit(name: str) -> str:
+    if name in _METRIC_TEXT:
+        return _METRIC_TEXT[name][1]
+    return {"pct": "share", "money": "USD"}.get(metric_kind(name), "")
+
+
+def axis_label(name: str) -> str:
+    unit = metric_unit(name)
+    return f"{metric_label(name)} ({unit})" if unit else metric_label(name)
+
+
+def format_value(name: str, value: float, *, signed: bool = False) -> str:
+    """A value as a reader expects it: 12.3%, $1.36M, 55.0; percentages of a difference in
+    points (pp)."""
+    if value != value:  # NaN
+        return "n/a"
+    sign = "+" if signed and value > 0 else ""
+    kind = metric_kind(name)
+    if kind == "pct":
+        return f"{sign}{value * 100:.1f}{' pp' if signed else '%'}"
+    if kind == "money":
+        return sign + _money(value) if value >= 0 else "-" + _money(-value)
+    if abs(value) < 10:
+        return f"{sign}{value:.3g}"
+    return f"{sign}{value:,.1f}" if abs(value) < 1000 else f"{sign}{value:,.0f}"
+
+
+def _percent(value: float, _pos: object = None) -> str:
+    points = value * 100
+    return f"{points:.0f}%" if abs(points - round(points)) < 1e-6 else f"{points:.1f}%"
+
+
+def set_axis_format(axis: object, name: str) -> None:
+    """Money or percent tick labels on a matplotlib Axis for the metric `name`."""
+    kind = metric_kind(name)
+    if kind == "money":
+        axis.set_major_formatter(FuncFormatter(_money))  # type: ignore[attr-defined]
+    elif kind == "pct":
+        axis.set_major_formatter(FuncFormatter(_percent))  # type: ignore[attr-defined]
+
+
+def finish(fig: Figure, heading: str, source: str, subtitle: str = "") -> Figure:
+    """The shared frame: the finding as a bold title, what is plotted as a subtitle under it,
+    panels laid out below, the source line in small print at the foot. The heading is also the
+    figure's label (``fig.get_label()``), for alt text."""
+    height = fig.get_figheight()
+    fig.text(0.01, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=12.5,
+             fontweight="bold")
+    top = 1 - 0.5 / height
+    if subtitle:
+        fig.text(0.01, 1 - 0.42 / height, subtitle, fontsize=8.5, color="#333333", ha="left",
+                 va="top", wrap=True)
+        top = 1 - 0.72 / height
+    fig.tight_layout(rect=(0, 0.2 / height, 1, top))
+    source_line(fig, source)
+    fig.set_label(heading)
+    return fig

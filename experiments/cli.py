@@ -14,7 +14,7 @@ import sys
 
 from sim.params import ParamError
 
-COMMAND_MODULES = ("run", "compare", "presets", "sweep", "runs", "app")
+COMMAND_MODULES = ("run", "compare", "presets", "sweep", "runs", "report", "app")
 
 
 class UsageError(Exception):
