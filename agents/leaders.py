@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.base import FINANCE_DEPT, MARKETING_DEPT, REVENUE_DEPT, SALES_DEPT, Person
+from agents.base import (
+    FINANCE_DEPT,
+    MARKETING_DEPT,
+    PAYOFF_MEMORY,
+    REVENUE_DEPT,
+    SALES_DEPT,
+    Person,
+)
 from sim import learning
 from sim.lobbying import LOBBYING_HOURS
 from sim.planning import Evidence, Objective, Plan, forecast
@@ -19,6 +26,9 @@ class Leader(Person):
         # Lobbying propensities over LOBBYING_HOURS levels: most leaders start not lobbying much.
         self.lobbying_propensity = [5.0, 3.0, 2.0]
         self.lobbying_level = 0
+        self.lobbying_payoff = 1.0
+        """Running payoff of lobbying decisions: the reference point reinforcement is
+        measured from."""
 
     @property
     def lobbying_hours(self) -> float:
@@ -30,7 +40,9 @@ class Leader(Person):
 
     def learn_lobbying(self, payoff: float, forgetting: float, experimentation: float) -> None:
         self.lobbying_propensity = learning.reinforce(
-            self.lobbying_propensity, self.lobbying_level, payoff, forgetting, experimentation)
+            self.lobbying_propensity, self.lobbying_level, payoff - self.lobbying_payoff,
+            forgetting, experimentation)
+        self.lobbying_payoff += PAYOFF_MEMORY * (payoff - self.lobbying_payoff)
 
     def score_plans(self, plans: list[Plan], evidence: Evidence, current: Plan,
                     objective: Objective, horizon: int, tilt: float, rep_cost_usd: float,

@@ -32,11 +32,14 @@ class Marketer(Person):
         self.mode = learning.choose(self.mode_propensity, self.personal_rng.random())
 
     def learn(self, lessons: Lessons) -> None:
+        # The mode is reinforced against the running payoff as it stood before this week.
+        reference = self.payoff
         super().learn(lessons)
         b = lessons.behaviour
-        self.learn_mode(float(lessons.payoff[self.index]), b.learning_forgetting,
+        self.learn_mode(float(lessons.payoff[self.index]) - reference, b.learning_forgetting,
                         b.learning_experimentation)
 
-    def learn_mode(self, payoff: float, forgetting: float, experimentation: float) -> None:
-        self.mode_propensity = learning.reinforce(self.mode_propensity, self.mode, payoff,
-                                                  forgetting, experimentation)
+    def learn_mode(self, reinforcement: float, forgetting: float,
+                   experimentation: float) -> None:
+        self.mode_propensity = learning.reinforce(self.mode_propensity, self.mode,
+                                                  reinforcement, forgetting, experimentation)

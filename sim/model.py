@@ -35,8 +35,8 @@ from sim.planning import (
     OBJECTIVES,
     RETENTION,
     Plan,
+    adopt,
     candidates,
-    choose,
     enablement_lift,
     nurture_factor,
     prospecting_lift,
@@ -375,7 +375,7 @@ class AlignmentModel(mesa.Model):
         before = self.plan.marketing_share
         scores = self._score(rule.planners, plans, evidence, rule.objective, rule.horizon_weeks,
                              tilt)
-        self.plan = plans[choose(plans, scores)]
+        self.plan = adopt(plans, scores)
         self._react_to_budget(self.plan.marketing_share - before, rule.tilt, step)
         if not g.planner_sets_threshold:
             self._marketing_sets_threshold(step)
@@ -404,7 +404,7 @@ class AlignmentModel(mesa.Model):
         evidence = build_evidence(self, pooled=False)
         objective = OBJECTIVES["marketing"]
         scores = self._score(("cmo",), plans, evidence, objective, 26, 1.0)
-        self.plan = plans[choose(plans, scores)]
+        self.plan = adopt(plans, scores)
 
     def _score(self, roles: tuple[str, ...], plans: list[Plan], evidence, objective,
                horizon: int, tilt: float) -> list[float]:

@@ -247,9 +247,20 @@ def candidates(current: Plan, step: float, move_share: bool, move_threshold: boo
     return out
 
 
-def choose(plans: list[Plan], scores: list[float]) -> int:
-    """Index of the adopted plan: the best, if it beats the current (index 0) by the margin."""
-    best = int(np.argmax(scores))
-    if scores[best] > scores[0] * (1 + ADOPTION_MARGIN) + 1e-9:
-        return best
-    return 0
+LEVERS = ("marketing_share", "mql_threshold", "mix")
+
+
+def adopt(plans: list[Plan], scores: list[float]) -> Plan:
+    """The plan adopted: for each lever, the best one-step move of that lever if it beats the
+    current plan (index 0) by the adoption margin; the moves are combined, one step per lever
+    (coordinate-wise incremental planning)."""
+    current, bar = plans[0], scores[0] * (1 + ADOPTION_MARGIN) + 1e-9
+    changes = {}
+    for lever in LEVERS:
+        moved = [(score, plan) for plan, score in zip(plans, scores, strict=True)
+                 if getattr(plan, lever) != getattr(current, lever)]
+        if moved:
+            score, plan = max(moved, key=lambda sp: sp[0])
+            if score > bar:
+                changes[lever] = getattr(plan, lever)
+    return replace(current, **changes)
