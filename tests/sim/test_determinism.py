@@ -56,7 +56,6 @@ def test_a_run_is_not_changed_by_other_runs_in_the_same_process() -> None:
     pd.testing.assert_frame_equal(alone.weekly, run(params, 7).weekly, check_exact=True)
 
 
-@pytest.mark.slow
 def test_identical_across_processes() -> None:
     """A fresh interpreter (own hash seed, own import order) makes the same table and summary.
 
