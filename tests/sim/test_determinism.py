@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -78,6 +79,15 @@ def test_identical_across_processes() -> None:
     here = run(params, 99)
     assert child["digest"] == table_digest(here.weekly)
     assert child["summary"] == here.summary
+
+
+def test_a_run_result_is_plain_picklable_data() -> None:
+    result = run(presets.get("joint", SMALL), 4)
+    again = pickle.loads(pickle.dumps(result))
+    pd.testing.assert_frame_equal(again.weekly, result.weekly, check_exact=True)
+    assert again.summary == result.summary and again.seed == 4
+    assert Params.from_dict(again.params) == presets.get("joint", SMALL)
+    assert all(type(v) is float for v in result.summary.values())
 
 
 def test_different_seeds_give_different_tables() -> None:
