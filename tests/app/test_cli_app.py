@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import ClassVar
 
 import pytest
 
@@ -22,3 +23,43 @@ def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["app", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+
+
+class FakeServer:
+    """Stands in for Solara's server process: records how it was started, exits at once."""
+
+    started: ClassVar[list[tuple[list[str], dict[str, str]]]] = []
+
+    def __init__(self, cmd: list[str], cwd: object, env: dict[str, str]) -> None:
+        FakeServer.started.append((cmd, env))
+        self.returncode = 1
+
+    def poll(self) -> int:
+        return 1
+
+    def terminate(self) -> None:
+        pass
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 1
+
+
+def test_binding_beyond_this_machine_warns_and_server_runs_offline(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from experiments.commands import app as command
+
+    monkeypatch.setattr(command.subprocess, "Popen", FakeServer)
+    port = free_port()
+    assert main(["app", "--host", "0.0.0.0", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert "warning: listening on 0.0.0.0" in err
+    assert "did not start" in err
+    cmd, env = FakeServer.started[-1]
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == str(port)
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -102,7 +102,7 @@ def step_and_time(page, steps: int) -> list[float]:
     for _ in range(steps):
         before = week_shown(page)
         start = time.perf_counter()
-        page.get_by_role("button", name="Step").click()
+        page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_function(
             "before => { const el = document.querySelector('.alignsim-week');"
             " return el !== null && el.innerText !== before; }",
@@ -128,7 +128,8 @@ def test_dashboard_in_headless_chromium(browser_path: str, dashboard: str) -> No
             page = browser.new_page(viewport=PROJECTOR)
             page.on("pageerror", lambda err: problems.append(str(err)))
             page.goto(dashboard)
-            expect(page.get_by_role("button", name="Step")).to_be_visible(timeout=30_000)
+            step = page.get_by_role("button", name="Step", exact=True)
+            expect(step).to_be_visible(timeout=30_000)
             expect(page.locator(".alignsim-chart img")).to_have_count(6, timeout=30_000)
             page.screenshot(path=SHOTS / "1-loaded.png")
 
@@ -178,6 +179,8 @@ def test_dashboard_in_headless_chromium(browser_path: str, dashboard: str) -> No
             page.get_by_role("button", name="❚❚").click()
             assert week_shown(page) != "week 0 of 182"
             page.screenshot(path=SHOTS / "4-after-play.png")
+            page.get_by_role("button", name="Reset", exact=True).click()
+            expect(page.locator(".alignsim-week")).to_have_text("week 0 of 182")
         except Exception:
             page.screenshot(path=SHOTS / "failure.png")
             raise
