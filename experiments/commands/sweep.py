@@ -18,9 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "every run succeeded, 1 if any failed, 2 for a bad file or option.",
     )
     parser.add_argument("file", type=Path, help="experiment file (TOML); see docs/experiments.md")
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="results folder of this experiment (default: results/<name>)")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="local worker processes (default: the usable cores; 0 runs in "
                              "this process)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
