@@ -1,9 +1,10 @@
 """alignsim's workshop dashboard: a Solara page built on Mesa's SolaraViz controller.
 
-Start it with ``alignsim app`` (or ``solara run app/app.py``). Each browser session gets its own
-run, so a room of participants on one server do not step each other's model. The page holds no
-model logic: settings become `sim.Params` through `sim.presets`, a `Workshop` steps the arms,
-and the views draw what the model reports.
+Start it with ``alignsim app`` (which runs Solara's server on the module ``app.app`` with the
+repository on the import path). Each browser session gets its own run, so a room of
+participants on one server do not step each other's model. The page holds no model logic:
+settings become `sim.Params` through `sim.presets`, a `Workshop` steps the arms, and the views
+draw what the model reports.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from app.workshop import (
     PEOPLE_FIELDS,
     Workshop,
     WorkshopSetup,
-    arm_a_params,
     arm_colours,
     choose,
     control,
@@ -122,13 +122,12 @@ def Page() -> None:
 
     def apply(new: WorkshopSetup, note: str | None = None) -> None:
         """Start a fresh run at week 0 with new settings, or say why they cannot run."""
-        setup.set(new)
         try:
             workshop = Workshop(new)
         except ParamError as err:
-            problem.set(f"These settings cannot run: {err}. The charts still show the last "
-                        "settings that could.")
+            problem.set(f"That change cannot run: {err}. Nothing was changed.")
             return
+        setup.set(new)
         problem.set(None)
         notice.set(note)
         model_parameters.set({"setup": new})
@@ -147,7 +146,7 @@ def Page() -> None:
         play_interval.set(SPEEDS[name])
 
     s = setup.value
-    shown = arm_a_params(s)
+    shown = s.arms()[0][1]  # setup only ever holds settings that run
 
     solara.Style(CSS)
     solara.Title("alignsim workshop")
@@ -184,16 +183,14 @@ def Page() -> None:
         title = "Governance" + (" of both arms" if both else " of the first arm"
                                 if s.compare_with else "")
         with solara.Card(title, margin=0):
-            if shown is not None:
-                for name in GOVERNANCE_FIELDS:
-                    Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
+            for name in GOVERNANCE_FIELDS:
+                Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
             if s.governance:
                 solara.Button("back to the preset", text=True,
                               on_click=lambda: apply(replace(s, governance={})))
         with solara.Card("People" + (" (both arms)" if s.compare_with else ""), margin=0):
-            if shown is not None:
-                for name in PEOPLE_FIELDS:
-                    Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
+            for name in PEOPLE_FIELDS:
+                Field(name, value_of(shown, name), lambda v, n=name: set_field(n, v))
 
     if problem.value:
         solara.Error(problem.value)
