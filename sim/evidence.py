@@ -12,6 +12,7 @@ from agents.sales_rep import Economics
 from sim.customers import CHURN_CARED, CHURN_NEGLECTED, EXPANSION_PER_YEAR
 from sim.leads import Stage
 from sim.market import PROSPECT_MIX
+from sim.numerics import dot
 from sim.planning import MARKETING_CLOSE_BELIEF, Evidence
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def cycle_weeks(model: AlignmentModel) -> float:
 def recent_win_rate(model: AlignmentModel) -> float:
     won = _sum(model, "won_marketing", 26) + _sum(model, "won_sales", 26)
     m = model.market
-    prior = float(m.segment_weights(m.inquiry_mix) @ m.base_win_rate)
+    prior = dot(m.segment_weights(m.inquiry_mix), m.base_win_rate)
     return _smoothed(won, won + _sum(model, "lost", 26), prior)
 
 
@@ -60,12 +61,12 @@ def rep_economics(model: AlignmentModel) -> Economics:
     weights = m.segment_weights(m.inquiry_mix)
     won = _sum(model, "won_marketing", 26) + _sum(model, "won_sales", 26)
     booked = _sum(model, "bookings_marketing_usd", 26) + _sum(model, "bookings_sales_usd", 26)
-    avg_deal = _smoothed(booked, won, float(weights @ m.deal_size_usd))
+    avg_deal = _smoothed(booked, won, dot(weights, m.deal_size_usd))
     win_rate = recent_win_rate(model)
     arr = model.customers.arr
     return Economics(
-        mql_deal_usd=float(weights @ m.deal_size_usd),
-        prospect_deal_usd=float(m.segment_weights(PROSPECT_MIX) @ m.deal_size_usd),
+        mql_deal_usd=dot(weights, m.deal_size_usd),
+        prospect_deal_usd=dot(m.segment_weights(PROSPECT_MIX), m.deal_size_usd),
         opportunity_value_usd=win_rate * avg_deal,
         cycle_weeks=cycle_weeks(model),
         qualification_rate=qualification_rate(model),
@@ -106,7 +107,7 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
         value_per_mql = _ratio(_sum(model, "bookings_marketing_usd", 26), _sum(model, "mqls", 26),
                                0.0)
     else:
-        deal = float(m.segment_weights(m.inquiry_mix) @ m.deal_size_usd)
+        deal = dot(m.segment_weights(m.inquiry_mix), m.deal_size_usd)
         value_per_mql = acceptance * MARKETING_CLOSE_BELIEF * deal
     demand = _sum(model, "demand_spend_usd")
     elasticity = model.params.market.spend_elasticity

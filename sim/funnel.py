@@ -23,6 +23,7 @@ import numpy as np
 from sim.flows import BANDS, Flows, Ledger
 from sim.leads import MARKETING, NO_OWNER, NO_WEEK, SALES, LeadTable, Stage
 from sim.market import PROSPECT_MIX, Market
+from sim.numerics import dot
 from sim.planning import score_band
 
 SCORE_FIT_WEIGHT = 0.6
@@ -134,7 +135,7 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
     ledger.mqls_by_band += np.bincount(score_band(leads.score[idx]), minlength=BANDS)
     err = leads.score[idx] - (SCORE_FIT_WEIGHT * leads.fit[idx]
                               + (1 - SCORE_FIT_WEIGHT) * r[idx])
-    flows.scoring_error_sq += float(err @ err)
+    flows.scoring_error_sq += dot(err, err)
 
 
 def pending_mqls_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.numerics import dot
 from sim.params import MarketParams
 
 SEGMENTS = ("smb", "mid", "enterprise")
@@ -51,7 +52,7 @@ class Market:
         """Inquiries this week from demand-generation spend (brief: Poisson(alpha s^0.7))."""
         p = self.params
         mean = p.inquiry_alpha * max(demand_spend_usd, 0.0) ** p.spend_elasticity
-        mean *= volume_multiplier * float(self.attractiveness @ self.inquiry_mix)
+        mean *= volume_multiplier * dot(self.attractiveness, self.inquiry_mix)
         return int(self.inquiry_rng.poisson(mean))
 
     def segment_weights(self, base_mix: np.ndarray) -> np.ndarray:

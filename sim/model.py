@@ -26,6 +26,7 @@ from sim.leads import MARKETING, LeadTable
 from sim.lobbying import coaching_factor, contest_tilt, lobbying_payoff
 from sim.market import DEAL_SIZE_USD, Market
 from sim.network import build_network, cross_department_ties
+from sim.numerics import dot
 from sim.params import Params
 from sim.planning import (
     DEMAND,
@@ -129,7 +130,7 @@ class AlignmentModel(mesa.Model):
     def _seed_installed_base(self, rng: np.random.Generator) -> None:
         """Customers at week 0 whose ARR adds up to the initial ARR."""
         target = self.params.market.initial_arr_usd
-        mean_arr = float(BASE_SEGMENT_MIX @ DEAL_SIZE_USD) * self.params.market.deal_size_scale
+        mean_arr = dot(BASE_SEGMENT_MIX, DEAL_SIZE_USD) * self.params.market.deal_size_scale
         n = max(1, round(target / mean_arr))
         seg = rng.choice(3, size=n, p=BASE_SEGMENT_MIX)
         arr = self.market.deal_size_usd[seg] * rng.lognormal(0.0, 0.35, n)
