@@ -71,8 +71,17 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "returned is disqualified (counted as never contacted)", "assumption"),
     ("sim.funnel", "QUALIFY_SLOPE", "slope of P(SQL) on the mean of fit and readiness",
      "assumption"),
+    ("sim.funnel", "QUALIFY_BOUNDS", "bounds of P(SQL)", "assumption"),
     ("sim.funnel", "WIN_FIT_ELASTICITY", "elasticity of win probability in fit / 0.5",
      "assumption"),
+    ("sim.funnel", "WIN_READINESS_BASE", "win-probability factor of a lead with readiness 0",
+     "assumption"),
+    ("sim.funnel", "WIN_READINESS_SLOPE", "rise of the win-probability factor per unit of "
+     "readiness", "assumption"),
+    ("sim.funnel", "WIN_BOUNDS", "bounds of an opportunity's win probability", "assumption"),
+    ("sim.funnel", "CYCLE_BASE", "cycle factor of a lead with readiness 0", "assumption"),
+    ("sim.funnel", "CYCLE_READINESS_SLOPE", "fall of the cycle factor per unit of readiness "
+     "(ready buyers close sooner)", "assumption"),
     ("sim.funnel", "NEGLECTED_OPPORTUNITY_WIN_LOSS", "win probability lost per week by an "
      "opportunity that gets none of the hours it needs", "assumption"),
     ("sim.customers", "FIT_NEUTRAL", "fit at which the fit term of the churn hazard is 1",
@@ -182,9 +191,12 @@ INITIAL_ATTRIBUTES: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
      "a rep's belief that an own prospect ends won (static)"),
     ("Person.propensity (sum)", lambda m: float(sum(m.reps[0].propensity)),
      "scale of the initial Roth-Erev propensities over (cooperate, defect): initial inertia"),
-    ("Person.payoff", lambda m: m.reps[0].payoff, "initial running payoff"),
+    ("Person.payoff", lambda m: m.reps[0].payoff,
+     "initial running payoff (reference point of cooperation and mode learning)"),
     ("Leader.lobbying_propensity", lambda m: m.leaders["cmo"].lobbying_propensity,
      "initial Roth-Erev propensities over the LOBBYING_HOURS levels"),
+    ("Leader.lobbying_payoff", lambda m: m.leaders["cmo"].lobbying_payoff,
+     "initial running payoff of lobbying (its reinforcement's reference point)"),
 )
 
 
