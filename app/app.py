@@ -9,6 +9,7 @@ draw what the model reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -50,20 +51,21 @@ CSS = """
 
 
 @solara.component
-def Field(name: str, value: Any, on_value) -> None:
-    """One parameter's control, its range and meaning read from sim's declaration."""
+def Field(name: str, value: Any, on_value: Callable[[Any], None]) -> None:
+    """One parameter's control, its range and meaning (on hover) read from sim's declaration."""
     spec = control(name)
-    if spec.kind == "select":
-        solara.Select(spec.label, values=list(spec.choices), value=value, on_value=on_value,
-                      dense=True)
-    elif spec.kind == "bool":
-        solara.Switch(label=spec.label, value=bool(value), on_value=on_value)
-    elif spec.kind == "int":
-        solara.SliderInt(spec.label, value=int(value), min=int(spec.lo), max=int(spec.hi),
-                         on_value=on_value)
-    else:
-        solara.SliderFloat(spec.label, value=float(value), min=spec.lo, max=spec.hi,
-                           step=(spec.hi - spec.lo) / 50, on_value=on_value)
+    with solara.Tooltip(f"{spec.doc} ({spec.allowed})"), solara.Column(gap="0px"):
+        if spec.kind == "select":
+            solara.Select(spec.label, values=list(spec.choices), value=value,
+                          on_value=on_value, dense=True)
+        elif spec.kind == "bool":
+            solara.Switch(label=spec.label, value=bool(value), on_value=on_value)
+        elif spec.kind == "int":
+            solara.SliderInt(spec.label, value=int(value), min=int(spec.lo), max=int(spec.hi),
+                             on_value=on_value)
+        else:
+            solara.SliderFloat(spec.label, value=float(value), min=spec.lo, max=spec.hi,
+                               step=(spec.hi - spec.lo) / 50, on_value=on_value)
 
 
 @solara.component

@@ -232,7 +232,8 @@ class NetworkView(View):
         self.pos: list[dict] = []
         for ax, arm in zip(self.axes, drawn, strict=False):
             self.pos.append(_layout(arm.network))
-            ax.set_title(arm.label, fontsize=FONT, color=arm.colour, fontweight="bold")
+            label = arm.label if len(arm.label) <= 30 else arm.label[:29] + "…"
+            ax.set_title(label, fontsize=FONT, color=arm.colour, fontweight="bold")
             ax.set_aspect("equal")
             ax.set_axis_off()
             xy = np.array(list(self.pos[-1].values()) or [(0.0, 0.0)])

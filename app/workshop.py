@@ -108,14 +108,21 @@ class WorkshopSetup:
 
     def arms(self) -> list[tuple[str, Params]]:
         """(label, Params) per arm; raises ParamError naming the field for a bad combination."""
-        changed = " (changed)" if self.governance else ""
         first = presets.get(self.preset, {**self.governance, **self.people})
-        arms = [(self.preset + changed, first)]
+        arms = [(self.preset + _changes(self.governance), first)]
         if self.compare_with is not None:
             shared = self.governance if self.changes_to_both else {}
             second = presets.get(self.compare_with, {**shared, **self.people})
-            arms.append((self.compare_with + (changed if shared else ""), second))
+            arms.append((self.compare_with + _changes(shared), second))
         return arms
+
+
+def _changes(governance: dict[str, Any]) -> str:
+    """The governance changes as a room reads them: `` + cadence weeks 52, sla on``."""
+    if not governance:
+        return ""
+    return " + " + ", ".join(f"{name.partition('.')[2].replace('_', ' ')} {value}"
+                             for name, value in governance.items())
 
 
 @dataclass
@@ -198,8 +205,11 @@ def _with(setup: WorkshopSetup, name: str, value: Any) -> WorkshopSetup:
     if name in PEOPLE_FIELDS:
         return dataclasses.replace(setup, people={**setup.people, name: value})
     governance = {**setup.governance, name: value}
-    if value == value_of(presets.get(setup.preset), name):
-        del governance[name]  # back at the preset's own value: no longer a change
+    affected = [setup.preset]
+    if setup.compare_with is not None and setup.changes_to_both:
+        affected.append(setup.compare_with)
+    if all(value == value_of(presets.get(p), name) for p in affected):
+        del governance[name]  # back at the presets' own value: no longer a change
     return dataclasses.replace(setup, governance=governance)
 
 
