@@ -81,6 +81,7 @@ class AlignmentModel(mesa.Model):
         self.payoff_reference = {"rep": 0.0, "marketer": 0.0, "shared": 0.0}
         self.planning_meeting_this_week = False
         self._history_sums: dict[tuple[int, int], dict[str, float]] = {}
+        self._history_sums_week = -1
         self._build_people(streams["agents"])
         self.ledger = Ledger(len(self.reps), len(self.marketers))
         self.observed_cooperation = {"sales": params.behaviour.cooperation_initial,
@@ -181,11 +182,15 @@ class AlignmentModel(mesa.Model):
         """Sums of the last `weeks` weeks' flows; computed once per week and window."""
         key = (self.week, weeks)
         if key not in self._history_sums:
-            recent = list(self.history)[-weeks:]
-            names = recent[0].keys() if recent else ()
-            self._history_sums = {k: v for k, v in self._history_sums.items()
-                                  if k[0] == self.week}
-            self._history_sums[key] = {n: float(sum(h[n] for h in recent)) for n in names}
+            if key[0] != self._history_sums_week:
+                self._history_sums, self._history_sums_week = {}, key[0]
+            if self.history:
+                names = list(self.history[-1])
+                rows = np.array([[h[n] for n in names] for h in list(self.history)[-weeks:]])
+                self._history_sums[key] = dict(zip(names, rows.sum(axis=0).tolist(),
+                                                   strict=True))
+            else:
+                self._history_sums[key] = {}
         return self._history_sums[key]
 
     def people_in_departments(self, departments: tuple[str, ...]) -> list[Person]:
