@@ -40,6 +40,7 @@ CSS = """
 .alignsim-tile { border-left: 8px solid; padding: 2px 12px; margin: 0 10px 4px 0;
                  flex: 1 1 0; min-width: 300px; }
 .alignsim-week { font-size: 20px; font-weight: 500; margin: 4px 0 0 0; }
+.alignsim-slider { font-size: 14px; color: #555; margin-top: 6px; }
 .alignsim-tile h3 { margin: 0; font-size: 19px; }
 .alignsim-tile .big { font-size: 16px; }
 .alignsim-chart { line-height: 1.25; }
@@ -60,12 +61,15 @@ def Field(name: str, value: Any, on_value: Callable[[Any], None]) -> None:
                           on_value=on_value, dense=True)
         elif spec.kind == "bool":
             solara.Switch(label=spec.label, value=bool(value), on_value=on_value)
-        elif spec.kind == "int":
-            solara.SliderInt(spec.label, value=int(value), min=int(spec.lo), max=int(spec.hi),
-                             on_value=on_value)
         else:
-            solara.SliderFloat(spec.label, value=float(value), min=spec.lo, max=spec.hi,
-                               step=(spec.hi - spec.lo) / 50, on_value=on_value)
+            # The name and the value above a full-width slider: readable, and no thumb to find.
+            solara.Text(f"{spec.label}: {value:g} {spec.unit}", classes=["alignsim-slider"])
+            if spec.kind == "int":
+                solara.SliderInt("", value=int(value), min=int(spec.lo), max=int(spec.hi),
+                                 on_value=on_value)
+            else:
+                solara.SliderFloat("", value=float(value), min=spec.lo, max=spec.hi,
+                                   step=(spec.hi - spec.lo) / 50, on_value=on_value)
 
 
 @solara.component

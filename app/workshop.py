@@ -57,6 +57,7 @@ class Control:
     kind: str  # "select", "bool", "int" or "float"
     doc: str
     allowed: str
+    unit: str = ""
     choices: tuple[str, ...] = ()
     lo: float = 0.0
     hi: float = 1.0
@@ -74,11 +75,10 @@ def control(dotted: str) -> Control:
     meta = fld.metadata
     kind = "select" if meta.get("choices") else str(fld.type)
     label = name.replace("_", " ")
-    if meta.get("unit") and kind in ("int", "float"):
-        label += f" ({meta['unit']})"
     hi = meta.get("hi")
     return Control(
         name=dotted, label=label, kind=kind, doc=meta["doc"], allowed=describe_allowed(fld),
+        unit=meta.get("unit") or "",
         choices=tuple(meta.get("choices") or ()),
         lo=float(meta["lo"]) if meta.get("lo") is not None else 0.0,
         hi=float(min(hi, SLIDER_CAPS.get(dotted, hi))) if hi is not None else 1.0,
