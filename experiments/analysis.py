@@ -66,9 +66,19 @@ def short_arm(label: str) -> str:
             field_name = name.rsplit(".", 1)[-1]
             if field_name.endswith("_weeks"):
                 parts.append(f"{field_name[:-6].replace('_', ' ')} {value} wk")
-            else:
-                parts.append(f"{field_name.replace('_', ' ')} {_words(value)}")
+            elif _is_number(value):
+                parts.append(f"{field_name.replace('_', ' ')} {value}")
+            else:  # a named level says what it is: "shared pool", not "budget structure ..."
+                parts.append(_words(value))
     return ", ".join(parts)
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return value in ("true", "false")
+    return True
 
 
 def _words(value: str) -> str:

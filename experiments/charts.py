@@ -215,7 +215,7 @@ def format_value(name: str, value: float, *, signed: bool = False) -> str:
     if kind == "money":
         return sign + _money(value) if value >= 0 else "-" + _money(-value)
     if abs(value) < 10:
-        return f"{sign}{value:.3g}"
+        return f"{sign}{value:.2f}"
     return f"{sign}{value:,.1f}" if abs(value) < 1000 else f"{sign}{value:,.0f}"
 
 

@@ -487,7 +487,7 @@ class _Page:
         spec, state = self.ctx.spec, self.state
         factors = ", ".join(
             f"{metric_label(f.name) if f.name != 'preset' else 'preset'} "
-            f"({', '.join(str(v) for v in f.levels) if f.levels else f'{f.lo:g} to {f.hi:g}'})"
+            f"({', '.join(_level(v) for v in f.levels) if f.levels else f'{f.lo:g} to {f.hi:g}'})"
             for f in spec.factors) or "none"
         return [
             f"Design: {spec.design}; factors: {factors}",
@@ -646,6 +646,10 @@ class _Page:
         return "\n".join(lines)
 
 
+def _level(value: object) -> str:
+    return analysis.short_arm(f"preset={value}")
+
+
 def _png_size(path: Path) -> tuple[int, int]:
     """Width and height in pixels, from the PNG header."""
     with open(path, "rb") as f:
@@ -657,7 +661,8 @@ def _html_table(header: list[str], rows: list[list[str]]) -> str:
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"<div class=\"wide\"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table></div>")
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -673,6 +678,7 @@ h3{font-size:1em;margin-bottom:.3em}.lead{font-size:1.1em;color:#444}
 .note{background:#fff4e0;border-left:4px solid #E69F00;padding:.5em .8em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}figure{margin:1.5em 0}img{max-width:100%;height:auto}
+th{background:#f4f4f4}td{white-space:nowrap}.wide{overflow-x:auto}
+figure{margin:1.5em 0}img{max-width:100%;height:auto}
 figcaption{font-size:.9em;color:#555}.source{font-size:.8em;color:#777;margin-top:3em}
 """

@@ -43,9 +43,9 @@ def timeseries_figure(bands: pd.DataFrame, metric: str, look: Look, *, burn_in_w
     shaded. Up to six arms share one panel; more get one panel each over the others in grey."""
     apply_style()
     arms = [a for a in look if a in set(bands["arm"])]
-    smooth = f"{smooth_weeks}-week rolling value of each run, " if smooth_weeks > 1 else ""
+    smooth = f"{smooth_weeks}-week rolling value per run, " if smooth_weeks > 1 else ""
     subtitle = (f"{metric_label(metric)}: {smooth}mean over replicates; band: 95% bootstrap "
-                "interval; shaded: burn-in (not in the summaries)")
+                "interval; shaded: burn-in, not in the summaries")
     if len(arms) <= MAX_OVERLAID:
         fig, ax = plt.subplots(figsize=(9.5, 4.4))
         for arm in arms:
@@ -80,6 +80,17 @@ def timeseries_figure(bands: pd.DataFrame, metric: str, look: Look, *, burn_in_w
                        alpha=0.12, lw=0)
         set_axis_format(ax.yaxis, metric)
         ax.margins(x=0)
+    measured = bands[bands["week"] > burn_in_weeks]
+    if burn_in_weeks and len(measured):
+        # Start-up swings (a win rate of 0% before the first deal closes) would flatten the
+        # measured weeks; then the y axis fits the measured weeks and the burn-in is cut off.
+        lo, hi = measured["low"].min(), measured["high"].max()
+        all_lo, all_hi = bands["low"].min(), bands["high"].max()
+        if hi > lo and (all_hi - all_lo) > 2.5 * (hi - lo):
+            pad = 0.1 * (hi - lo)
+            for ax in axes:
+                ax.set_ylim(lo - pad, hi + pad)
+            subtitle += "; y axis fits the measured weeks"
     for ax in axes[-min(len(axes), 4):]:
         ax.set_xlabel("week")
     if len(axes) == 1:

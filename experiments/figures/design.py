@@ -94,5 +94,10 @@ def sensitivity_figure(result: Sensitivity, *, source: str, heading: str | None 
     ax.legend(loc="lower right")
     subtitle = (f"Sensitivity of {lower_case(metric_label(result.metric))} to each parameter "
                 f"(SALib {result.method.replace('_', '-')}; error bars: 95% confidence)")
+    if result.method != "morris":
+        widest = max(float(table[f"{c}_conf"].max()) for c, _ in columns)
+        if widest > 0.25:
+            subtitle += ("; wide error bars: too few samples for firm indices (raise "
+                         "design.samples)")
     return finish(fig, heading or f"What drives {metric_label(result.metric)}", source,
                   subtitle)

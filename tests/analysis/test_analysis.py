@@ -109,7 +109,8 @@ def test_short_arm_names() -> None:
     assert analysis.short_arm("preset=finance_led") == "finance-led"
     assert analysis.short_arm("preset=cro") == "CRO"
     assert (analysis.short_arm("governance.budget_structure=shared_pool, preset=joint")
-            == "joint, budget structure shared pool")
+            == "joint, shared pool")
+    assert analysis.short_arm("preset=joint, behaviour.plan_step=0.05") == "joint, plan step 0.05"
     assert analysis.short_arm("preset=joint, governance.cadence_weeks=4") == "joint, cadence 4 wk"
 
 
