@@ -81,10 +81,9 @@ def peak_rss_mb() -> float:
 def child_sweep(runs: int, weeks: int | None) -> dict[str, Any]:
     """Run in a fresh process: time and coordinator peak RSS of a sweep on 2 workers, of
     `runs` short runs of `weeks` weeks, or of default runs when `weeks` is None."""
-    from sim import run
+    import sim  # noqa: F401 - the imports a sweep needs, before measuring
 
     spec = default_spec(runs, "bench_1000") if weeks is None else short_spec(runs, weeks)
-    run(spec.base_params(), 0)  # warm the imports and caches the sweep itself will need
     before = peak_rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
