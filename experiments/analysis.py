@@ -404,7 +404,13 @@ def sensitivity(spec: ExperimentSpec, runs: pd.DataFrame, metric: str) -> Sensit
                               "sigma": res["sigma"]}, index=names)
     else:
         keep = ~np.isnan(y)
-        res = rbd_fast.analyze(problem, x[keep], y[keep], seed=SEED)
+        # RBD-FAST's bias correction divides by 1 - 2M/N on half-size bootstrap samples, so the
+        # number of harmonics M must stay under a quarter of the runs.
+        harmonics = min(10, int(keep.sum()) // 4 - 1)
+        if harmonics < 1:
+            return Sensitivity(method, metric, pd.DataFrame(),
+                               f"{int(keep.sum())} runs are too few for RBD-FAST (8 or more)")
+        res = rbd_fast.analyze(problem, x[keep], y[keep], M=harmonics, seed=SEED)
         table = pd.DataFrame({"S1": res["S1"], "S1_conf": res["S1_conf"]}, index=names)
     table.index.name = "parameter"
     return Sensitivity(method, metric, table)

@@ -131,6 +131,8 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
             sizes[stem] = _png_size(tmp / "figures" / f"{stem}.png")
         for name, table in tables.items():
             if isinstance(table, pd.DataFrame) and not name.startswith("_"):
+                if "arm" in table.columns:  # the chart name beside the stored label
+                    table = table.assign(arm_name=table["arm"].map(lambda a: look[a][0]))
                 named = any(n is not None for n in table.index.names)
                 table.to_csv(tmp / "tables" / f"{name}.csv", index=named)
         page = _Page(ctx, tables, sections, notes, state, sizes)
@@ -301,7 +303,7 @@ def _factorial_tasks(ctx: _Context, network_week: int | None, n_boot: int) -> li
     if {col for _, col in analysis.FUNNEL_STAGES} <= has:
         def waterfall(t: dict[str, Any]) -> tuple[str, str, str, Figure]:
             stages = analysis.funnel(runs, weekly, ctx.burn_in_weeks)
-            t["funnel"] = stages.set_index(["arm", "stage"])
+            t["funnel"] = stages
             fig = figures.waterfall_figure(stages, look, source=source,
                                            heading=waterfall_heading(stages, look))
             return ("Lead waterfall", "waterfall",

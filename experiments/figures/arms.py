@@ -192,7 +192,9 @@ def trajectory_figure(paths: pd.DataFrame, look: Look, *, source: str,
     phase.set_xlabel(axis_label("trust"))
     phase.set_ylabel(axis_label("cooperation"))
     phase.xaxis.set_major_locator(MaxNLocator(6))
-    phase.legend(loc="best")
+    handles, labels = phase.get_legend_handles_labels()
+    over_time[0].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                        borderaxespad=0)
     over_time[0].set_ylabel("trust")
     over_time[1].set_ylabel("cooperation")
     over_time[1].set_xlabel("week")

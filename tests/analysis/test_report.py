@@ -125,3 +125,24 @@ def test_cli(small_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["report", str(small_store), "--out", str(tmp_path / "taken")]) == 2
     assert "not an alignsim report folder" in capsys.readouterr().err
     assert (tmp_path / "taken" / "notes.txt").read_text() == "mine"
+
+
+def test_failed_runs_are_left_out_and_counted(small_store: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from experiments.store import load
+
+    folder = tmp_path / "with_failure"
+    shutil.copytree(small_store, folder)
+    runs, _ = load(folder)
+    first = runs.iloc[0].to_dict()
+    spec = parse_spec((folder / "spec.toml").read_text(encoding="utf-8"))
+    store = open_store(folder, spec)
+    store.add({"run_id": first["run_id"], "arm": first["arm"], "replicate": first["replicate"],
+               "seed": first["seed"], "preset": first["preset"], "status": "failed",
+               "error": "ValueError: boom", "duration_s": 0.0}, None)
+    store.close()
+    report = build_report(folder, tmp_path / "report", n_boot=100)
+    assert report.failed == 1 and report.done == 8
+    html = (report.folder / "index.html").read_text(encoding="utf-8")
+    assert "1 runs failed and are left out" in html
