@@ -588,6 +588,7 @@ class _Page:
             parts.append("<h2>Results by arm</h2><p>Mean over replicates with the 95% bootstrap "
                          "interval in brackets.</p>")
             parts.append(_html_table(*self._arm_rows()))
+        if ctx.spec.design == "factorial" and len(ctx.look) > 1:
             base = ctx.look[ctx.baseline][0]
             parts.append(f"<h2>Differences from {e(base)}</h2><p>Paired by replicate: each arm "
                          f"minus {e(base)} on the same seed, mean difference and 95% interval. "
@@ -598,7 +599,7 @@ class _Page:
                                  + "".join(f"<li>{e(s)}</li>" for s in sentences) + "</ul>")
             parts.append("<details><summary>The same as a table</summary>"
                          + _html_table(*self._paired_rows()) + "</details>")
-        else:
+        if ctx.spec.design != "factorial":
             parts.append("<h2>Results over the design</h2>")
             parts.append(_html_table(*self._overall_rows()))
             parts.append("<h2>Where alignment fails</h2>")
@@ -631,13 +632,14 @@ class _Page:
             lines += ["## Results by arm", "",
                       "Mean over replicates with the 95% bootstrap interval in brackets.", ""]
             lines += [*_md_table(*self._arm_rows()), ""]
+        if ctx.spec.design == "factorial" and len(ctx.look) > 1:
             lines += [f"## Differences from {ctx.look[ctx.baseline][0]}", "",
                       "Paired by replicate (same seed), mean difference and 95% interval.", ""]
             for metric, sentences in self._paired_sentences().items():
                 if sentences:
                     lines += [f"### {metric_label(metric)}", ""]
                     lines += [f"- {s}" for s in sentences] + [""]
-        else:
+        if ctx.spec.design != "factorial":
             lines += ["## Results over the design", "", *_md_table(*self._overall_rows())]
             lines += ["", "## Where alignment fails", "", *self._sampled_text(), ""]
         for section, items in self._figure_groups().items():

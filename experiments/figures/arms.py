@@ -104,7 +104,7 @@ def comparison_figure(means: pd.DataFrame, metric: str, look: Look, *, source: s
     apply_style()
     data = means[means["metric"] == metric].set_index("arm")
     arms = [a for a in look if a in data.index]
-    fig, ax = plt.subplots(figsize=(8.5, 1.45 + 0.42 * len(arms)))
+    fig, ax = plt.subplots(figsize=(8.5, max(2.6, 1.45 + 0.42 * len(arms))))
     y = np.arange(len(arms))[::-1]
     for yi, arm in zip(y, arms, strict=True):
         _name, colour = look[arm]

@@ -146,3 +146,16 @@ def test_failed_runs_are_left_out_and_counted(small_store: Path, tmp_path: Path)
     assert report.failed == 1 and report.done == 8
     html = (report.folder / "index.html").read_text(encoding="utf-8")
     assert "1 runs failed and are left out" in html
+
+
+def test_a_single_arm_has_no_differences_section(tmp_path: Path) -> None:
+    from experiments.runner import run_experiment
+
+    text = SMALL.replace('preset = ["finance_led", "joint", "cro"]', "").replace(
+        "replicates = 3", "replicates = 2").replace("weeks = 30", "weeks = 12")
+    run_experiment(parse_spec(text), tmp_path / "one", workers=0, quiet=True)
+    report = build_report(tmp_path / "one", n_boot=100)
+    _check_folder(report.folder)
+    markdown = (report.folder / "report.md").read_text(encoding="utf-8")
+    assert "## Results by arm" in markdown and "Differences from" not in markdown
+    assert "Results over the design" not in markdown
