@@ -213,6 +213,11 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         weekly_metrics = tuple(kept)
         if len(set(weekly_metrics)) != len(weekly_metrics):
             check.fail("output.weekly_metrics", kept, "each metric at most once")
+        known = known_weekly_metrics()
+        for metric in weekly_metrics:
+            if known is not None and metric not in known:
+                check.fail("output.weekly_metrics", metric,
+                           "the model's weekly metrics: " + ", ".join(known))
     else:
         check.fail("output.weekly_metrics", kept, '"all" or a list of weekly metric names')
     every_weeks = check.integer("output.every_weeks", output.get("every_weeks", 1), lo=1,
@@ -269,6 +274,17 @@ def field_of(dotted: str) -> dataclasses.Field | None:
         return None
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in GROUPS}
     return fields.get(name)
+
+
+def known_weekly_metrics() -> list[str] | None:
+    """Names of the model's weekly metrics, or None where the model does not list them (the
+    runner then checks the names against each run's weekly table)."""
+    try:
+        from sim.metrics import weekly_reporters
+
+        return list(weekly_reporters())
+    except (ImportError, AttributeError, TypeError):
+        return None
 
 
 def known_fields() -> list[str]:

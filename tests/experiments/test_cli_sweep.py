@@ -60,16 +60,19 @@ def test_sweep_resume_and_runs(write_spec: Callable[..., Path], tmp_path: Path,
 
 
 def test_failed_runs_exit_1_and_are_listed(write_spec: Callable[..., Path], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.experiments.conftest import SMALL
+    import sim
+    from tests.experiments.fakes import failing_run
 
-    path = write_spec(SMALL + '[output]\nweekly_metrics = ["no_such_metric"]\n')
+    monkeypatch.setattr(sim, "run", failing_run)  # fails the cadence-2 arms
     out = tmp_path / "out"
-    assert main(["sweep", str(path), "--out", str(out), "--workers", "0", "--quiet"]) == 1
-    assert "8 run(s) failed" in capsys.readouterr().err
+    assert main(["sweep", str(write_spec()), "--out", str(out), "--workers", "0",
+                 "--quiet"]) == 1
+    assert "4 run(s) failed" in capsys.readouterr().err
     assert main(["runs", str(out)]) == 0
     report = capsys.readouterr().out
-    assert "failed 8" in report and "no_such_metric not produced by the model" in report
+    assert "done 4, failed 4" in report and "ValueError: cadence 2 is cursed" in report
 
 
 @pytest.mark.slow

@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from experiments.runner import SweepAborted, run_experiment
+from experiments.runner import SweepAborted, run_experiment, thin_weekly
 from experiments.store import load
+from sim.params import Params
 from tests.experiments import fakes
 
 FAST = """
@@ -107,15 +108,13 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
     assert weekly.groupby("run_id").size().eq(20).all() and weekly["run_id"].nunique() == 40
 
 
-def test_missing_weekly_metric_fails_runs_with_the_names(
-        write_spec: Callable[..., Path], tmp_path: Path) -> None:
-    path = write_spec(FAST + '[output]\nweekly_metrics = ["revenue", "pipeline"]\n')
-    summary = run_experiment(path, tmp_path / "out", workers=0, run_fn=fakes.fake_run,
-                             quiet=True)
-    assert summary.failed == 40
-    runs, _ = load(tmp_path / "out")
-    assert "pipeline not produced by the model; weekly metrics are: revenue, mqls" in \
-        runs["error"].iloc[0]
+def test_thinning_names_missing_weekly_metrics() -> None:
+    weekly = fakes.fake_run(Params().with_overrides({"weeks": 6, "burn_in_weeks": 1}), 1).weekly
+    thinned = thin_weekly(weekly, ("mqls",), 3)
+    assert list(thinned.columns) == ["week", "mqls"] and thinned["week"].tolist() == [3, 6]
+    with pytest.raises(KeyError, match="pipeline not produced by the model; weekly metrics "
+                                       "are: revenue, mqls"):
+        thin_weekly(weekly, ("revenue", "pipeline"), 1)
 
 
 def test_a_dead_worker_is_replaced_and_every_run_comes_back(

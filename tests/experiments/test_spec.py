@@ -120,6 +120,8 @@ BAD = {
     "unknown design": ('[design]\nkind = "grid"\n', "design.kind", "factorial, lhs, sobol"),
     "rule across fields": ('[factors]\ngovernance.planning_owner = ["joint", "cro"]\n',
                            "factors", "'cro' exactly when governance.structure"),
+    "unknown weekly metric": ('[output]\nweekly_metrics = ["mqls", "pipline"]\n',
+                              "output.weekly_metrics", "the model's weekly metrics: "),
     "weekly metrics not a list": ('[output]\nweekly_metrics = "revenue"\n',
                                   "output.weekly_metrics", '"all" or a list'),
 }
