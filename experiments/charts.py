@@ -7,6 +7,7 @@ Charts read result tables (weekly frames, summaries), never a live model.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -242,9 +243,12 @@ def finish(fig: Figure, heading: str, source: str, subtitle: str = "") -> Figure
              fontweight="bold")
     top = 1 - 0.5 / height
     if subtitle:
-        fig.text(0.01, 1 - 0.42 / height, subtitle, fontsize=8.5, color="#333333", ha="left",
-                 va="top", wrap=True)
-        top = 1 - 0.72 / height
+        # Wrapped by hand (about 15 characters of 8.5 pt text per inch) so the panels start
+        # below the last line.
+        lines = textwrap.wrap(subtitle, width=int(fig.get_figwidth() * 15))
+        fig.text(0.01, 1 - 0.42 / height, "\n".join(lines), fontsize=8.5, color="#333333",
+                 ha="left", va="top")
+        top = 1 - (0.6 + 0.15 * len(lines)) / height
     fig.tight_layout(rect=(0, 0.2 / height, 1, top))
     source_line(fig, source)
     fig.set_label(heading)

@@ -97,7 +97,6 @@ def sensitivity_figure(result: Sensitivity, *, source: str, heading: str | None 
     if result.method != "morris":
         widest = max(float(table[f"{c}_conf"].max()) for c, _ in columns)
         if widest > 0.25:
-            subtitle += ("; wide error bars: too few samples for firm indices (raise "
-                         "design.samples)")
+            subtitle += "; wide error bars: more samples (design.samples) would firm them up"
     return finish(fig, heading or f"What drives {metric_label(result.metric)}", source,
                   subtitle)

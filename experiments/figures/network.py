@@ -95,7 +95,7 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
     cooperating that week, hollow when not; dark lines are ties between marketing and sales."""
     apply_style()
     n = len(panels)
-    cols = min(n, 3)
+    cols = 2 if n == 4 else min(n, 3)
     rows = math.ceil(n / cols)
     fig, grid = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.7 * rows + 1.3), squeeze=False)
     labels = list(panels)
