@@ -212,7 +212,8 @@ def format_value(name: str, value: float, *, signed: bool = False) -> str:
     sign = "+" if signed and value > 0 else ""
     kind = metric_kind(name)
     if kind == "pct":
-        return f"{sign}{value * 100:.1f}{' pp' if signed else '%'}"
+        points = value * 100 if round(value * 100, 1) else 0.0  # no "-0.0"
+        return f"{sign if points else ''}{points:.1f}{' pp' if signed else '%'}"
     if kind == "money":
         return sign + _money(value) if value >= 0 else "-" + _money(-value)
     if abs(value) < 10:

@@ -164,3 +164,14 @@ def test_morris_and_latin_hypercube_designs_get_their_indices(kind: str) -> None
     column = "mu_star" if kind == "morris" else "S1"
     assert result.method == ("morris" if kind == "morris" else "rbd_fast")
     assert result.table[column].idxmax() == "behaviour.trust_initial"
+
+
+def test_values_read_as_a_client_expects() -> None:
+    from experiments.charts import format_value
+
+    assert format_value("win_rate", 0.2261) == "22.6%"
+    assert format_value("win_rate", 0.0123, signed=True) == "+1.2 pp"
+    assert format_value("win_rate", -0.0000004, signed=True) == "0.0 pp"
+    assert format_value("revenue_usd_per_week", 1_400_000) == "$1.40M"
+    assert format_value("revenue_usd_per_week", -8390, signed=True) == "-$8.39k"
+    assert format_value("alignment_index", 55.93) == "55.9"
