@@ -63,11 +63,11 @@ def build_params(preset: str, sets: dict[str, str], weeks: int | None) -> Params
     overrides: dict[str, Any] = dict(sets)
     if weeks is not None:
         overrides["weeks"] = str(weeks)
-    params = presets.get(preset, overrides)
-    if weeks is not None and params.burn_in_weeks >= params.weeks:
-        # A short run keeps a proportionate burn-in rather than failing on the default one.
-        params = params.with_overrides({"burn_in_weeks": params.weeks // 7})
-    return params
+        default_burn_in = Params().burn_in_weeks
+        if "burn_in_weeks" not in overrides and weeks <= default_burn_in:
+            # A short run keeps a proportionate burn-in rather than failing on the default one.
+            overrides["burn_in_weeks"] = str(weeks // 7)
+    return presets.get(preset, overrides)
 
 
 @dataclass(frozen=True)
