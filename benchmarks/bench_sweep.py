@@ -75,6 +75,15 @@ def sweep_costs(spec: ExperimentSpec, workers: int) -> tuple[float, float, float
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process. Linux's VmHWM starts afresh at exec; ru_maxrss
+    (the fallback elsewhere) keeps the peak of the process that started this one."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
