@@ -16,7 +16,6 @@ rerun skips them. A lock file keeps two sweeps from writing one folder at once.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import platform
@@ -38,6 +37,11 @@ import pyarrow.parquet as pq
 from experiments.cli import UsageError
 from experiments.spec import ExperimentSpec, parse_spec
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one sweep per folder is then up to the user
+    fcntl = None  # type: ignore[assignment]
+
 RUN_KEYS = ("run_id", "arm", "replicate", "seed")
 """First columns of the runs table; varied parameters and summary metrics follow, then TAIL."""
 RUN_TAIL = ("status", "error", "duration_s")
@@ -54,6 +58,8 @@ def _now() -> str:
 
 
 def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # a folder cannot be opened for fsync there; renames are durable
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -152,6 +158,8 @@ class ResultsStore:
         _write_json(folder / "manifest.json", manifest)
 
     def _lock(self) -> None:
+        if fcntl is None:
+            return
         self._lock_file = open(self.folder / ".lock", "w")  # noqa: SIM115 - held until close
         deadline = time.monotonic() + LOCK_WAIT_S
         while True:
