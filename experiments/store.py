@@ -58,7 +58,7 @@ def _now() -> str:
 
 
 def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":  # a folder cannot be opened for fsync there; renames are durable
+    if os.name != "posix":  # Windows cannot open a folder to sync it
         return
     fd = os.open(path, os.O_RDONLY)
     try:
