@@ -46,4 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m experiments.cli`, this file is loaded as __main__ and again as
+    # experiments.cli by the commands; call the imported one so its UsageError is the one caught.
+    from experiments.cli import main as _main
+    sys.exit(_main())

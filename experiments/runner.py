@@ -349,8 +349,18 @@ class _Sweep:
             if not batch:
                 break
             items = [(r.run_id, self.spec.arm_params(r.arm.values), r.seed) for r in batch]
-            future = self.engine.executor.submit(run_batch, self.run_fn, items,
-                                                 self.spec.weekly_metrics, self.spec.every_weeks)
+            try:
+                future = self.engine.executor.submit(run_batch, self.run_fn, items,
+                                                     self.spec.weekly_metrics,
+                                                     self.spec.every_weeks)
+            except BrokenProcessPool:
+                # A worker died after the last wait: this batch goes back to the front, and the
+                # pool is rebuilt now if nothing in flight would report the break.
+                self._retry.extendleft(reversed(batch))
+                if not self._in_flight:
+                    self._recover()
+                    continue
+                break
             self._in_flight[future] = batch
         return bool(self._in_flight)
 
