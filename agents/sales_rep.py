@@ -37,7 +37,7 @@ BELIEF_RATE = 0.1
 FIXED_ACCOUNT_SHARE = 0.3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Workload:
     hours_available: float
     pending_mqls: int
@@ -45,7 +45,7 @@ class Workload:
     accounts: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Economics:
     """What every rep knows of the business, from last weeks' averages."""
 

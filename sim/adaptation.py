@@ -49,12 +49,12 @@ def adapt(model: AlignmentModel) -> None:
     w = g.w_shared
 
     # -- phase 1: read everything -------------------------------------------------------------
-    rep_own = ledger.rep["pipeline_usd"] + ledger.rep["expansion_usd"]
-    marketer_own = ledger.marketer["mqls"]
+    rep_own = (ledger.rep["pipeline_usd"] + ledger.rep["expansion_usd"]).tolist()
+    marketer_own = ledger.marketer["mqls"].tolist()
     shared = float(ledger.rep["bookings_usd"].sum() + ledger.rep["expansion_usd"].sum())
     refs = model.payoff_reference
-    refs["rep"] = _running(refs["rep"], float(rep_own.mean()))
-    refs["marketer"] = _running(refs["marketer"], float(marketer_own.mean()))
+    refs["rep"] = _running(refs["rep"], sum(rep_own) / len(rep_own))
+    refs["marketer"] = _running(refs["marketer"], sum(marketer_own) / len(marketer_own))
     refs["shared"] = _running(refs["shared"], shared)
 
     graduated = g.monitoring.sla_on and g.monitoring.graduated_sanctions

@@ -103,7 +103,7 @@ class AlignmentModel(mesa.Model):
         self.rep_uid = np.array([r.unique_id for r in self.reps])
         self.marketer_uid = np.array([m.unique_id for m in self.marketers])
         self.cross_ties = cross_department_ties(self.network)
-        self.datacollector = mesa.DataCollector(model_reporters=metrics.weekly_reporters())
+        self.datacollector = metrics.WeeklyCollector(model_reporters=metrics.weekly_reporters())
 
     # -- construction -------------------------------------------------------------------------
     def _build_people(self, agents_rng: np.random.Generator) -> None:

@@ -22,7 +22,7 @@ REP_TEAM_SIZE = 5
 
 def build_network(people: Sequence[Person], channels: int,
                   rng: np.random.Generator) -> nx.Graph:
-    graph = nx.Graph(cross=set())
+    graph = nx.Graph(cross={})
     for person in people:
         graph.add_node(person.unique_id, department=person.department, role=person.role)
     reps = [p.unique_id for p in people if p.role == "sales_rep"]
@@ -52,15 +52,20 @@ def _clique(graph: nx.Graph, nodes: Sequence[int]) -> None:
             graph.add_edge(a, b)
 
 
+STRUCTURAL = -1  # last-contact mark of a tie the structure itself keeps alive
+
+
 def _add_cross(graph: nx.Graph, marketer: int, rep: int, structural: bool = False,
                week: int = 0) -> None:
-    """A marketer-rep tie; the graph keeps the set of them so weekly upkeep need not scan
-    every edge."""
-    if graph.has_edge(marketer, rep):
-        graph.edges[marketer, rep]["last_contact"] = week
+    """A marketer-rep tie. graph.graph["cross"] maps each such tie to the week of its last
+    contact (STRUCTURAL for standing ties), so weekly upkeep need not touch the edges."""
+    cross = graph.graph["cross"]
+    if (marketer, rep) in cross:
+        if cross[(marketer, rep)] != STRUCTURAL:
+            cross[(marketer, rep)] = week
         return
-    graph.add_edge(marketer, rep, cross=True, structural=structural, last_contact=week)
-    graph.graph["cross"].add((marketer, rep))
+    graph.add_edge(marketer, rep, cross=True, structural=structural)
+    cross[(marketer, rep)] = STRUCTURAL if structural else week
 
 
 def cross_department_ties(graph: nx.Graph) -> int:
@@ -77,22 +82,21 @@ def update_ties(graph: nx.Graph, contact_pairs: np.ndarray, rep_uid: np.ndarray,
     """Contact renews cross-department ties, new contact may create them, and ties without
     contact for `lapse_weeks` lapse. A whole-team planning meeting counts as contact for every
     cross tie and adds one new pairing per marketer; structural ties (scoreboard, CRO) are
-    renewed every week by the structure itself."""
+    kept by the structure itself."""
+    cross = graph.graph["cross"]
     for marketer, rep in sorted({(int(a), int(b)) for a, b in contact_pairs}):
         u, v = int(marketer_uid[marketer]), int(rep_uid[rep])
-        if graph.has_edge(u, v) or rng.random() < NEW_TIE_PROB:
+        if (u, v) in cross or rng.random() < NEW_TIE_PROB:
             _add_cross(graph, u, v, week=week)
     if meeting:
         partners = rng.choice(rep_uid, size=len(marketer_uid))
         for u, v in zip(marketer_uid, partners, strict=True):
             _add_cross(graph, int(u), int(v), week=week)
-    cross = graph.graph["cross"]
-    lapsed = []
-    for u, v in sorted(cross):
-        data = graph.edges[u, v]
-        if meeting or data["structural"]:
-            data["last_contact"] = week
-        elif week - data["last_contact"] > lapse_weeks:
-            lapsed.append((u, v))
+        for tie, last in cross.items():
+            if last != STRUCTURAL:
+                cross[tie] = week
+    lapsed = sorted(tie for tie, last in cross.items()
+                    if last != STRUCTURAL and week - last > lapse_weeks)
     graph.remove_edges_from(lapsed)
-    cross.difference_update(lapsed)
+    for tie in lapsed:
+        del cross[tie]
