@@ -13,7 +13,7 @@ from sim.customers import CHURN_CARED, CHURN_NEGLECTED, EXPANSION_PER_YEAR
 from sim.leads import Stage
 from sim.market import PROSPECT_MIX
 from sim.numerics import dot
-from sim.planning import MARKETING_CLOSE_BELIEF, Evidence
+from sim.planning import MARKETING_CLOSE_BELIEF, Evidence, ScorePool
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -120,7 +120,8 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
         demand_yield=_ratio(_sum(model, "inquiries"), (demand / weeks) ** elasticity * weeks,
                             0.0),
         elasticity=elasticity,
-        scores=np.sort(model.leads.score[pool]),
+        pool=ScorePool(model.leads.score[pool],
+                       value_by_score(model) if pooled and model.score_history else None),
         mqls_per_week=mqls / weeks,
         acceptance=acceptance,
         value_per_mql_usd=value_per_mql,
@@ -134,7 +135,6 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
         weekly_churn=_ratio(_sum(model, "churned_arr_usd"), float(arr) * weeks, 0.0),
         cycle_weeks=won_cycle,
         nurture_pool=float(pool.sum()),
-        value_by_score=value_by_score(model) if pooled and model.score_history else None,
     )
 
 

@@ -82,6 +82,7 @@ class AlignmentModel(mesa.Model):
         self.planning_meeting_this_week = False
         self._history_sums: dict[tuple[int, int], dict[str, float]] = {}
         self._history_sums_week = -1
+        self._history_rows: deque[list[float]] = deque(maxlen=HISTORY_WEEKS)
         self._build_people(streams["agents"])
         self.ledger = Ledger(len(self.reps), len(self.marketers))
         self.observed_cooperation = {"sales": params.behaviour.cooperation_initial,
@@ -184,10 +185,9 @@ class AlignmentModel(mesa.Model):
         if key not in self._history_sums:
             if key[0] != self._history_sums_week:
                 self._history_sums, self._history_sums_week = {}, key[0]
-            if self.history:
-                names = list(self.history[-1])
-                rows = np.array([[h[n] for n in names] for h in list(self.history)[-weeks:]])
-                self._history_sums[key] = dict(zip(names, rows.sum(axis=0).tolist(),
+            if self._history_rows:
+                rows = np.array(list(self._history_rows)[-weeks:])
+                self._history_sums[key] = dict(zip(self.history[-1], rows.sum(axis=0).tolist(),
                                                    strict=True))
             else:
                 self._history_sums[key] = {}
@@ -427,12 +427,14 @@ class AlignmentModel(mesa.Model):
         self.observed_cooperation = {
             "sales": cooperation_share(self.reps),
             "marketing": cooperation_share(self.marketers)}
-        self.history.append(self.flows.as_dict() | {
+        week = self.flows.as_dict() | {
             "prospecting_hours": float(self.rep_hours[:, PROSPECTING].sum()),
             "mql_hours": float(self.rep_hours[:, MQL_FOLLOW_UP].sum()),
             "demand_spend_usd": float(self.allocation.programmes_usd[DEMAND]),
             "arr_usd": float(self.customers.arr.sum()),
-        })
+        }
+        self.history.append(week)
+        self._history_rows.append(list(week.values()))
         self.score_history.append((self.ledger.mqls_by_band.copy(),
                                    self.ledger.won_value_by_band.copy()))
         self.leads.archive_closed()

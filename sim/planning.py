@@ -65,7 +65,7 @@ class Evidence:
     budget_usd: float
     demand_yield: float            # inquiries per (demand USD)^elasticity
     elasticity: float
-    scores: np.ndarray             # sorted scores of the current nurture pool
+    pool: ScorePool                # the current nurture pool's scores
     mqls_per_week: float
     acceptance: float
     value_per_mql_usd: float       # booked ARR per MQL
@@ -76,8 +76,6 @@ class Evidence:
     weekly_churn: float
     cycle_weeks: float
     nurture_pool: float
-    value_by_score: np.ndarray | None = None
-    """Booked ARR per MQL by score band (SCORE_BANDS), where outcomes are seen by score."""
 
 
 @dataclass(frozen=True)
@@ -162,17 +160,16 @@ def forecast(plan: Plan, e: Evidence, current: Plan, tilt: float, rep_cost_usd: 
     now = current.programme_spend(e.budget_usd)
     mkt_bias, sales_bias = 1 + tilt, 1 - tilt
     inquiry_ratio = (max(spend[DEMAND], 1.0) / max(now[DEMAND], 1.0)) ** e.elasticity
-    above_new = _share_above(e.scores, plan.mql_threshold)
-    above_now = max(_share_above(e.scores, current.mql_threshold), 1e-3)
-    quality_ratio = _mean_above(e.scores, plan.mql_threshold) / max(
-        _mean_above(e.scores, current.mql_threshold), 1e-3)
+    share_new, mean_new, value_new = e.pool.above(plan.mql_threshold)
+    share_now, mean_now, value_now = e.pool.above(current.mql_threshold)
+    above_new, above_now = share_new, max(share_now, 1e-3)
+    quality_ratio = mean_new / max(mean_now, 1e-3)
     nurture = nurture_factor(spend[NURTURE], e.nurture_pool) / nurture_factor(
         now[NURTURE], e.nurture_pool)
     enable = (1 + enablement_lift(spend[ENABLEMENT])) / (1 + enablement_lift(now[ENABLEMENT]))
     mqls = e.mqls_per_week * inquiry_ratio * (above_new / above_now) * nurture
-    if e.value_by_score is not None:
-        value_ratio = _value_above(e.scores, plan.mql_threshold, e.value_by_score) / max(
-            _value_above(e.scores, current.mql_threshold, e.value_by_score), 1e-9)
+    if value_new is not None and value_now is not None:
+        value_ratio = value_new / max(value_now, 1e-9)
     else:
         value_ratio = quality_ratio
     value_per_mql = e.value_per_mql_usd * value_ratio * enable * nurture * mkt_bias
@@ -198,25 +195,38 @@ def score_band(scores: np.ndarray) -> np.ndarray:
                    len(SCORE_BANDS) - 1)
 
 
-def _value_above(sorted_scores: np.ndarray, threshold: float, value_by_band: np.ndarray
-                 ) -> float:
-    """Mean booked value of the pool's leads that would pass `threshold`, by their score band:
-    the marginal MQL's worth, which an average over past MQLs hides."""
-    i = np.searchsorted(sorted_scores, threshold)
-    if i >= len(sorted_scores):
-        return float(value_by_band[score_band(np.array([threshold]))[0]])
-    return float(value_by_band[score_band(sorted_scores[i:])].mean())
+class ScorePool:
+    """The nurture pool's scores as a planner reads them: for any threshold, the share of the
+    pool above it, their mean score and (where outcomes are seen by score band) their mean booked
+    value per MQL, the marginal MQL's worth that an average over past MQLs hides. Sorted with
+    suffix sums, so each threshold costs one binary search."""
+
+    def __init__(self, scores: np.ndarray, value_by_band: np.ndarray | None = None) -> None:
+        self.scores = np.sort(scores)
+        self._score_suffix = _suffix_sums(self.scores)
+        self._value_by_band = value_by_band
+        self._value_suffix = (None if value_by_band is None
+                              else _suffix_sums(value_by_band[score_band(self.scores)]))
+        self._cache: dict[float, tuple[float, float, float | None]] = {}
+
+    def above(self, threshold: float) -> tuple[float, float, float | None]:
+        if threshold not in self._cache:
+            n = len(self.scores)
+            i = int(np.searchsorted(self.scores, threshold))
+            k = n - i
+            share = k / n if n else 0.0
+            mean = float(self._score_suffix[i]) / k if k else threshold
+            value = None
+            if self._value_by_band is not None and self._value_suffix is not None:
+                value = (float(self._value_suffix[i]) / k if k else
+                         float(self._value_by_band[score_band(np.array([threshold]))[0]]))
+            self._cache[threshold] = (share, mean, value)
+        return self._cache[threshold]
 
 
-def _share_above(sorted_scores: np.ndarray, threshold: float) -> float:
-    if len(sorted_scores) == 0:
-        return 0.0
-    return 1 - np.searchsorted(sorted_scores, threshold) / len(sorted_scores)
-
-
-def _mean_above(sorted_scores: np.ndarray, threshold: float) -> float:
-    i = np.searchsorted(sorted_scores, threshold)
-    return float(sorted_scores[i:].mean()) if i < len(sorted_scores) else threshold
+def _suffix_sums(values: np.ndarray) -> np.ndarray:
+    """s[i] = values[i:].sum(), with s[len] = 0."""
+    return np.concatenate((np.cumsum(values[::-1])[::-1], [0.0]))
 
 
 def candidates(current: Plan, step: float, move_share: bool, move_threshold: bool,
