@@ -78,7 +78,7 @@ class SalesRep(Person):
         """Believed chance that a contacted MQL ends won."""
         self.belief_prospect_win = 0.18
         """Believed chance that an own prospect ends won."""
-        self.hours = np.zeros(4)
+        self.hours = [0.0, 0.0, 0.0, 0.0]
         self.contacts = 0
         self._contact_carry = 0.0
 
@@ -103,14 +103,14 @@ class SalesRep(Person):
         self.update_belief(float(lessons.mqls_contacted[self.index]),
                            float(lessons.mqls_opportunities[self.index]), lessons.win_rate)
 
-    def plan_week(self, workload: dict[str, np.ndarray], hours: float, feedback_hours: float,
+    def plan_week(self, workload: dict[str, list[int]], hours: float, feedback_hours: float,
                   econ: Economics, behaviour_on: bool) -> None:
         """Read this rep's row of the week's workload and split the week."""
         i = self.index
         own = hours - (feedback_hours if self.cooperating and behaviour_on else 0.0)
-        self.allocate_time(Workload(max(own, 0.0), int(workload["pending"][i]),
-                                    int(workload["opportunities"][i]),
-                                    int(workload["accounts"][i])), econ, behaviour_on)
+        self.allocate_time(Workload(max(own, 0.0), workload["pending"][i],
+                                    workload["opportunities"][i], workload["accounts"][i]),
+                           econ, behaviour_on)
 
     def update_belief(self, contacted: float, opportunities: float, win_rate: float) -> None:
         """Experience with marketing leads: wins to expect per contacted MQL, smoothed."""
@@ -145,7 +145,7 @@ class SalesRep(Person):
         return ACCEPT_BAR
 
 
-def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) -> np.ndarray:
+def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) -> list[float]:
     """Split `total` hours in proportion to `weights`, never past an activity's demand.
 
     An infinite weight means 'first call on the hours' (up to demand). Hours an activity cannot
@@ -165,14 +165,14 @@ def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) 
         weight_sum = sum(weights[i] for i in open_)
         if weight_sum <= 0:
             break
-        shares = {i: left * weights[i] / weight_sum for i in open_}
-        capped = [i for i in open_ if shares[i] >= demand[i] - hours[i]]
+        scale = left / weight_sum
+        capped = [i for i in open_ if scale * weights[i] >= demand[i] - hours[i]]
         if not capped:
             for i in open_:
-                hours[i] += shares[i]
+                hours[i] += scale * weights[i]
             break
         for i in capped:
             left -= demand[i] - hours[i]
             hours[i] = demand[i]
         open_ = [i for i in open_ if i not in capped]
-    return np.array(hours)
+    return hours

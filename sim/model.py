@@ -254,9 +254,10 @@ class AlignmentModel(mesa.Model):
         available = org.rep_hours_per_week * self.allocation.funded_share - meeting_hours
         feedback = self.params.behaviour.cooperation_feedback_hours
         workload = {
-            "pending": funnel.pending_mqls_per_rep(self.leads, len(self.reps)),
-            "opportunities": funnel.open_opportunities_per_rep(self.leads, len(self.reps)),
-            "accounts": self.customers.accounts_per_owner(len(self.reps)),
+            "pending": funnel.pending_mqls_per_rep(self.leads, len(self.reps)).tolist(),
+            "opportunities": funnel.open_opportunities_per_rep(self.leads,
+                                                               len(self.reps)).tolist(),
+            "accounts": self.customers.accounts_per_owner(len(self.reps)).tolist(),
         }
         self.agents_by_type[SalesRep].do("plan_week", workload, available, feedback, econ,
                                          self.params.behaviour.behaviour_on)

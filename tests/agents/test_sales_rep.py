@@ -46,7 +46,7 @@ def test_fill_hours_respects_total_demand_and_first_call(
     total, demand, weights = case
     hours = fill_hours(total, demand, weights)
     assert hours.shape == (len(demand),)
-    assert np.isfinite(hours).all() and (hours >= 0).all()
+    assert np.isfinite(hours).all() and (np.asarray(hours) >= 0).all()
     assert hours.sum() <= total + EPS
     for h, d in zip(hours, demand, strict=True):
         assert h <= d + EPS
