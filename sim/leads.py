@@ -54,53 +54,73 @@ _COLUMNS: dict[str, type] = {
 }
 
 
-class LeadTable:
-    """Active leads, column-wise, plus archived counts of closed leads by stage and source."""
+_DEFAULTS = {"owner": NO_OWNER, "mql_week": NO_WEEK, "contact_week": NO_WEEK,
+             "opp_week": NO_WEEK, "marketer": NO_OWNER}
 
-    def __init__(self) -> None:
-        self.cols: dict[str, np.ndarray] = {k: np.empty(0, dtype=t) for k, t in _COLUMNS.items()}
+
+class LeadTable:
+    """Active leads, column-wise, plus archived counts of closed leads by stage and source.
+
+    Columns live in buffers with spare capacity (doubling when full), so adding the week's
+    leads writes into place instead of reallocating every column; `cols` and attribute access
+    give views of the active rows, and writes through them change the table.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._buf: dict[str, np.ndarray] = {k: np.empty(capacity, dtype=t)
+                                            for k, t in _COLUMNS.items()}
+        self._n = 0
         self.created = 0
         self.archived = np.zeros((N_STAGES, 2), dtype=np.int64)  # [stage, source]
 
     def __len__(self) -> int:
-        return len(self.cols["stage"])
+        return self._n
+
+    @property
+    def cols(self) -> dict[str, np.ndarray]:
+        return {name: buf[:self._n] for name, buf in self._buf.items()}
 
     def __getattr__(self, name: str) -> np.ndarray:
-        cols = self.__dict__.get("cols")
-        if cols is not None and name in cols:
-            return cols[name]
+        buf = self.__dict__.get("_buf")
+        if buf is not None and name in buf:
+            return buf[name][:self.__dict__["_n"]]
         raise AttributeError(name)
 
     def add(self, **columns: np.ndarray) -> None:
         """Append rows; columns not given take their 'none yet' value."""
-        n = len(columns["segment"])
-        if n == 0:
+        k = len(columns["segment"])
+        if k == 0:
             return
-        defaults = {"owner": NO_OWNER, "mql_week": NO_WEEK, "contact_week": NO_WEEK,
-                    "opp_week": NO_WEEK, "marketer": NO_OWNER}
-        for name, dtype in _COLUMNS.items():
-            if name in columns:
-                new = np.asarray(columns[name], dtype=dtype)
-            else:
-                new = np.full(n, defaults.get(name, 0), dtype=dtype)
-            self.cols[name] = np.concatenate((self.cols[name], new))
-        self.created += n
+        n = self._n
+        if n + k > len(self._buf["stage"]):
+            capacity = max(2 * len(self._buf["stage"]), n + k)
+            for name, old in self._buf.items():
+                grown = np.empty(capacity, dtype=old.dtype)
+                grown[:n] = old[:n]
+                self._buf[name] = grown
+        for name, buf in self._buf.items():
+            buf[n:n + k] = columns[name] if name in columns else _DEFAULTS.get(name, 0)
+        self._n = n + k
+        self.created += k
 
     def archive_closed(self) -> None:
         """Count closed rows into the archive and drop them from the active arrays."""
-        stage = self.cols["stage"]
+        n = self._n
+        stage = self._buf["stage"][:n]
         closed = stage >= Stage.WON
         closed &= stage != Stage.RETURNED
         if not closed.any():
             return
-        idx = stage[closed] * 2 + self.cols["source"][closed]
+        idx = stage[closed] * 2 + self._buf["source"][:n][closed]
         self.archived += np.bincount(idx, minlength=N_STAGES * 2).reshape(N_STAGES, 2)
         keep = ~closed
-        for name in self.cols:
-            self.cols[name] = self.cols[name][keep]
+        kept = int(keep.sum())
+        for buf in self._buf.values():
+            buf[:kept] = buf[:n][keep]
+        self._n = kept
 
     def active_by_stage(self) -> np.ndarray:
-        return np.bincount(self.cols["stage"], minlength=N_STAGES)
+        return np.bincount(self._buf["stage"][:self._n], minlength=N_STAGES)
 
     def archived_by_stage(self) -> np.ndarray:
         return self.archived.sum(axis=1)

@@ -44,9 +44,9 @@ def splits(draw: st.DrawFn) -> tuple[float, list[float], list[float]]:
 def test_fill_hours_respects_total_demand_and_first_call(
         case: tuple[float, list[float], list[float]]) -> None:
     total, demand, weights = case
-    hours = fill_hours(total, demand, weights)
+    hours = np.asarray(fill_hours(total, demand, weights))
     assert hours.shape == (len(demand),)
-    assert np.isfinite(hours).all() and (np.asarray(hours) >= 0).all()
+    assert np.isfinite(hours).all() and (hours >= 0).all()
     assert hours.sum() <= total + EPS
     for h, d in zip(hours, demand, strict=True):
         assert h <= d + EPS
@@ -113,7 +113,7 @@ def test_with_behaviour_off_every_mql_and_opportunity_is_worked_first(
     need_mql = pending * econ.mql_hours
     assert rep.hours[OPPORTUNITIES] == min(need_opp, hours)
     assert rep.hours[MQL_FOLLOW_UP] == min(need_mql, hours - rep.hours[OPPORTUNITIES])
-    assert math.isclose(rep.hours.sum(), hours, rel_tol=1e-12)
+    assert math.isclose(sum(rep.hours), hours, rel_tol=1e-12)
     if need_opp + need_mql <= hours:
         assert rep.contacts == pending
         rest = hours - need_opp - need_mql
