@@ -4,6 +4,7 @@ kill their worker process, for tests of the runner and the store."""
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ import pandas as pd
 
 from sim.params import Params
 
-DIE_ONCE_ENV = "ALIGNSIM_TEST_DIE_ONCE_DIR"
+# Where die_once_run remembers which runs already killed their worker. A fixed path, not an
+# environment variable: a forkserver started earlier in the session would not see a variable set
+# by this test (the runner uses forkserver when the test process has threads running).
+DIE_ONCE_DIR = Path(tempfile.gettempdir()) / f"alignsim-test-die-once-{os.getuid()}"
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def die_once_run(params: Params, seed: int) -> FakeResult:
     """Kills its worker process the first time it meets each cadence-4 run (a marker file per
     seed remembers), as an out-of-memory kill or a native crash would."""
     if params.governance.cadence_weeks == 4:
-        marker = Path(os.environ[DIE_ONCE_ENV]) / f"died-{seed}"
+        marker = DIE_ONCE_DIR / f"died-{seed}"
         if not marker.exists():
             marker.write_text("x")
             os._exit(9)

@@ -3,6 +3,7 @@ a dead worker's pool rebuilt, tasks grouped, progress quiet off a terminal."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -118,14 +119,16 @@ def test_thinning_names_missing_weekly_metrics() -> None:
 
 
 def test_a_dead_worker_is_replaced_and_every_run_comes_back(
-        write_spec: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        write_spec: Callable[..., Path], tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv(fakes.DIE_ONCE_ENV, str(tmp_path))
+    shutil.rmtree(fakes.DIE_ONCE_DIR, ignore_errors=True)
+    fakes.DIE_ONCE_DIR.mkdir(parents=True)
     path = write_spec(FAST.replace("replicates = 10", "replicates = 2"))
     summary = run_experiment(path, tmp_path / "out", workers=2, run_fn=fakes.die_once_run,
                              quiet=True)
     assert (summary.done, summary.failed) == (8, 0)
-    assert len(list(tmp_path.glob("died-*"))) == 2
+    assert len(list(fakes.DIE_ONCE_DIR.glob("died-*"))) == 2
+    shutil.rmtree(fakes.DIE_ONCE_DIR)
     assert "a worker process died; restarting the pool" in capsys.readouterr().err
     run_experiment(path, tmp_path / "ref", workers=0, run_fn=fakes.fake_run, quiet=True)
     got, ref = load(tmp_path / "out"), load(tmp_path / "ref")
