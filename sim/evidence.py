@@ -120,7 +120,9 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
         demand_yield=_ratio(_sum(model, "inquiries"), (demand / weeks) ** elasticity * weeks,
                             0.0),
         elasticity=elasticity,
-        pool=ScorePool(model.leads.score[pool],
+        # The pool as scored this week, this week's new MQLs included: without them the share
+        # above the current threshold is near zero and any lower threshold looks like a flood.
+        pool=ScorePool(model.leads.score[pool | (model.leads.mql_week == model.week)],
                        value_by_score(model) if pooled and model.score_history else None),
         mqls_per_week=mqls / weeks,
         acceptance=acceptance,
