@@ -177,6 +177,14 @@ def test_dashboard_in_headless_chromium(browser_path: str, dashboard: str) -> No
             page.get_by_role("button", name="▶").click()
             page.wait_for_timeout(1500)
             page.get_by_role("button", name="❚❚").click()
+            # Let a step that was under way when pause was clicked finish before resetting.
+            settled = week_shown(page)
+            for _ in range(20):
+                page.wait_for_timeout(400)
+                now = week_shown(page)
+                if now == settled:
+                    break
+                settled = now
             assert week_shown(page) != "week 0 of 182"
             page.screenshot(path=SHOTS / "4-after-play.png")
             page.get_by_role("button", name="Reset", exact=True).click()
