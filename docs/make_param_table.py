@@ -119,8 +119,6 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "assumption"),
     ("sim.planning", "LAG_RETENTION", "planners' assumed weeks before retention spend shows "
      "(at renewals)", "assumption"),
-    ("sim.planning", "LAG_NURTURE", "planners' assumed nurture lag (defined, not used in this "
-     "version)", "assumption"),
     ("sim.planning", "MARKETING_CLOSE_BELIEF", "close rate of accepted MQLs assumed by a planner "
      "who cannot see marketing's outcomes", "assumption (optimism)"),
     ("sim.planning", "ADOPTION_MARGIN", "relative margin a candidate plan must beat the current "

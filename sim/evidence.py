@@ -109,7 +109,6 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
     else:
         deal = dot(m.segment_weights(m.inquiry_mix), m.deal_size_usd)
         value_per_mql = acceptance * MARKETING_CLOSE_BELIEF * deal
-    demand = _sum(model, "demand_spend_usd")
     elasticity = model.params.market.spend_elasticity
     pool = (model.leads.stage == Stage.NURTURE) | (model.leads.stage == Stage.INQUIRY)
     won_cycle = cycle_weeks(model)
@@ -117,8 +116,6 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
     arr = model.customers.arr.sum()
     return Evidence(
         budget_usd=model.budget.total(),
-        demand_yield=_ratio(_sum(model, "inquiries"), (demand / weeks) ** elasticity * weeks,
-                            0.0),
         elasticity=elasticity,
         # The pool as scored this week, this week's new MQLs included: without them the share
         # above the current threshold is near zero and any lower threshold looks like a flood.
@@ -131,8 +128,6 @@ def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
                                   _sum(model, "prospecting_hours"), 0.0),
         rep_hours_per_mql=model.params.org.mql_followup_hours
         + acceptance * qual * model.params.org.opportunity_hours_per_week * won_cycle,
-        rep_cost_per_hour_usd=model.params.org.rep_cost_per_week_usd
-        / model.params.org.rep_hours_per_week,
         arr_usd=float(arr),
         weekly_churn=_ratio(_sum(model, "churned_arr_usd"), float(arr) * weeks, 0.0),
         cycle_weeks=won_cycle,

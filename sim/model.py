@@ -67,7 +67,6 @@ class AlignmentModel(mesa.Model):
         self.governance: Governance = from_params(params)
         self.market = Market(params.market, streams["market"])
         self.lead_rng = streams["leads"]
-        self.plan_rng = streams["planning"]
         self.leads = LeadTable()
         self.customers = CustomerTable()
         self.flows = Flows()
@@ -205,10 +204,6 @@ class AlignmentModel(mesa.Model):
             else self.budget_year_share
         rep_cost = self.params.org.rep_cost_per_week_usd * len(self.reps)
         return self.budget.allocate(share, self.plan.mix, rep_cost)
-
-    def mode_shares(self) -> np.ndarray:
-        modes = np.bincount([m.mode for m in self.marketers], minlength=3)
-        return modes / modes.sum()
 
     def _generate_inquiries(self) -> None:
         demand = float(self.allocation.programmes_usd[DEMAND])

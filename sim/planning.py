@@ -36,7 +36,6 @@ PROSPECTING_MAX_LIFT = 0.5   # prospecting yield lift at saturating sales progra
 SALES_PROGRAMME_REF_USD = 30_000.0
 
 # Lags in the planners' mental model (weeks until a programme's payoff starts).
-LAG_NURTURE = 8
 LAG_RETENTION = 13           # churn saved shows at renewals
 LAG_HANDOFF = 3
 # Without outcome data, marketing assumes accepted MQLs close at this rate (optimism).
@@ -63,7 +62,6 @@ class Evidence:
     """What a planner sees of the last weeks (weekly averages), before its own bias."""
 
     budget_usd: float
-    demand_yield: float            # inquiries per (demand USD)^elasticity
     elasticity: float
     pool: ScorePool                # the current nurture pool's scores
     mqls_per_week: float
@@ -71,7 +69,6 @@ class Evidence:
     value_per_mql_usd: float       # booked ARR per MQL
     sales_usd_per_hour: float      # self-sourced booked ARR per prospecting hour
     rep_hours_per_mql: float       # follow-up plus opportunity hours an MQL costs
-    rep_cost_per_hour_usd: float
     arr_usd: float
     weekly_churn: float
     cycle_weeks: float
