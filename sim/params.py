@@ -199,9 +199,8 @@ class Params:
         groups: dict[str, dict[str, Any]] = {}
         top: dict[str, Any] = {}
         for dotted, value in overrides.items():
+            fld = field_of(dotted, value)
             group, name = _split(dotted, value)
-            target = self if group is None else getattr(self, group)
-            fld = _field(type(target), name, dotted, value)
             parsed = parse_value(dotted, fld, value)
             if group is None:
                 top[name] = parsed
@@ -239,15 +238,46 @@ def _split(dotted: str, value: Any) -> tuple[str | None, str]:
     return group, name
 
 
-def _field(cls: type, name: str, dotted: str, value: Any) -> dataclasses.Field:
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in GROUPS}
+_GROUP_CLASSES: dict[str | None, type] = {None: Params, "org": OrgParams,
+                                           "market": MarketParams,
+                                           "governance": GovernanceParams,
+                                           "behaviour": BehaviourParams}
+
+
+def _own_fields(cls: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(cls) if f.name not in GROUPS}
+
+
+def field_of(dotted: str, value: Any = None) -> dataclasses.Field:
+    """The declared field behind a dotted parameter name (``"governance.cadence_weeks"``, or a
+    top-level name such as ``"weeks"``); ParamError naming the known fields if there is none.
+    The one lookup every way in (CLI, experiment files, the dashboard) goes through."""
+    group, name = _split(dotted, value)
+    fields = _own_fields(_GROUP_CLASSES[group])
     if name not in fields:
         raise ParamError(dotted, value, f"unknown field; known: {', '.join(sorted(fields))}")
     return fields[name]
 
 
-def _type_of(fld: dataclasses.Field) -> type:
+def known_fields() -> list[str]:
+    """Every dotted parameter name, top-level fields first."""
+    return [name if group is None else f"{group}.{name}"
+            for group, cls in _GROUP_CLASSES.items() for name in _own_fields(cls)]
+
+
+def value_of(params: Params, dotted: str) -> Any:
+    """The value of a dotted parameter name in `params`."""
+    field_of(dotted)
+    group, name = _split(dotted, None)
+    return getattr(params if group is None else getattr(params, group), name)
+
+
+def field_kind(fld: dataclasses.Field) -> type:
+    """The Python type a field holds: int, float, str or bool."""
     return {"int": int, "float": float, "str": str, "bool": bool}[str(fld.type)]
+
+
+_type_of = field_kind
 
 
 def parse_value(dotted: str, fld: dataclasses.Field, value: Any) -> Any:
