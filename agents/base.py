@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from sim import learning, trust
-from sim.params import BehaviourParams
-
-if TYPE_CHECKING:
-    from sim.model import AlignmentModel
+from agents import learning, trust
 
 MARKETING_DEPT, SALES_DEPT, FINANCE_DEPT, REVENUE_DEPT = "marketing", "sales", "finance", "revenue"
 COOPERATE, DEFECT = 0, 1
 # Weight of this week's payoff in the running payoff that imitation compares.
 PAYOFF_MEMORY = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class LearningRates:
+    """How fast people learn: the behaviour parameters their updates read."""
+
+    forgetting: float
+    experimentation: float
+    trust_rate: float
+    loss_aversion: float
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Lessons:
     bad: np.ndarray
     sanctioned: np.ndarray
     week: int
-    behaviour: BehaviourParams
+    rates: LearningRates
     mqls_contacted: np.ndarray | None = None
     mqls_opportunities: np.ndarray | None = None
     win_rate: float = 0.0
@@ -50,7 +55,7 @@ class Person(mesa.Agent):
     department: str = ""
     role: str = ""
 
-    def __init__(self, model: AlignmentModel, rng: np.random.Generator, trust: float,
+    def __init__(self, model: mesa.Model, rng: np.random.Generator, trust: float,
                  cooperation: float, index: int = 0) -> None:
         super().__init__(model)
         self.index = index
@@ -85,9 +90,8 @@ class Person(mesa.Agent):
 
     def learn(self, lessons: Lessons) -> None:
         """Reinforce the week's strategy, move trust on the week's events, record a sanction."""
-        b, i = lessons.behaviour, self.index
-        self.learn_cooperation(float(lessons.payoff[i]), b.learning_forgetting,
-                               b.learning_experimentation)
+        b, i = lessons.rates, self.index
+        self.learn_cooperation(float(lessons.payoff[i]), b.forgetting, b.experimentation)
         self.update_trust(float(lessons.good[i]), float(lessons.bad[i]), b.trust_rate,
                           b.loss_aversion)
         if lessons.sanctioned[i]:

@@ -1,12 +1,14 @@
 """Leaders: the CMO, the head of sales, a CRO (only in CRO or merged structures) and the finance
-planner. A leader plans when the governance names its role: it scores candidate plans with the
-objective, horizon and bias the governance gives it, on the evidence it can see. Leaders also
-choose how much to lobby for budget, and learn it by reinforcement."""
+planner. Which leader plans, with what objective, horizon and bias, is the governance's to say
+(sim/planning.py scores the plans); a leader here holds what is personal: how much to lobby for
+budget, learned by reinforcement."""
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 
+from agents import learning
 from agents.base import (
     FINANCE_DEPT,
     MARKETING_DEPT,
@@ -15,13 +17,14 @@ from agents.base import (
     SALES_DEPT,
     Person,
 )
-from sim import learning
-from sim.lobbying import LOBBYING_HOURS
-from sim.planning import Evidence, Objective, Plan, forecast
+
+# A leader's lobbying levels, hours a week.
+LOBBYING_HOURS = (0.0, 4.0, 12.0)
 
 
 class Leader(Person):
-    def __init__(self, model, rng: np.random.Generator, trust: float, cooperation: float) -> None:
+    def __init__(self, model: mesa.Model, rng: np.random.Generator, trust: float,
+                 cooperation: float) -> None:
         super().__init__(model, rng, trust, cooperation)
         # Lobbying propensities over LOBBYING_HOURS levels: most leaders start not lobbying much.
         self.lobbying_propensity = [5.0, 3.0, 2.0]
@@ -43,13 +46,6 @@ class Leader(Person):
             self.lobbying_propensity, self.lobbying_level, payoff - self.lobbying_payoff,
             forgetting, experimentation)
         self.lobbying_payoff += PAYOFF_MEMORY * (payoff - self.lobbying_payoff)
-
-    def score_plans(self, plans: list[Plan], evidence: Evidence, current: Plan,
-                    objective: Objective, horizon: int, tilt: float, rep_cost_usd: float,
-                    rep_hours: float) -> list[float]:
-        return [objective.value(forecast(plan, evidence, current, tilt, rep_cost_usd, rep_hours),
-                                evidence, horizon)
-                for plan in plans]
 
 
 class CMO(Leader):

@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+import mesa
 import numpy as np
 
+from agents import learning
 from agents.base import MARKETING_DEPT, Lessons, Person
-from sim import learning
-
-if TYPE_CHECKING:
-    from sim.model import AlignmentModel
 
 MODES = ("volume", "balanced", "quality")
 
@@ -20,7 +16,7 @@ class Marketer(Person):
     department = MARKETING_DEPT
     role = "marketer"
 
-    def __init__(self, model: AlignmentModel, rng: np.random.Generator, index: int,
+    def __init__(self, model: mesa.Model, rng: np.random.Generator, index: int,
                  trust: float, cooperation: float, mode_volume: float,
                  mode_quality: float) -> None:
         super().__init__(model, rng, trust, cooperation, index)
@@ -35,9 +31,9 @@ class Marketer(Person):
         # The mode is reinforced against the running payoff as it stood before this week.
         reference = self.payoff
         super().learn(lessons)
-        b = lessons.behaviour
-        self.learn_mode(float(lessons.payoff[self.index]) - reference, b.learning_forgetting,
-                        b.learning_experimentation)
+        b = lessons.rates
+        self.learn_mode(float(lessons.payoff[self.index]) - reference, b.forgetting,
+                        b.experimentation)
 
     def learn_mode(self, reinforcement: float, forgetting: float,
                    experimentation: float) -> None:

@@ -16,14 +16,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from agents.base import SALES_DEPT, Lessons, Person
-
-if TYPE_CHECKING:
-    from sim.model import AlignmentModel
 
 OPPORTUNITIES, MQL_FOLLOW_UP, ACCOUNTS, PROSPECTING = range(4)
 ACTIVITIES = ("opportunities", "mql_follow_up", "accounts", "prospecting")
@@ -70,7 +67,7 @@ class SalesRep(Person):
     department = SALES_DEPT
     role = "sales_rep"
 
-    def __init__(self, model: AlignmentModel, rng: np.random.Generator, index: int,
+    def __init__(self, model: mesa.Model, rng: np.random.Generator, index: int,
                  trust: float, cooperation: float, skill: float) -> None:
         super().__init__(model, rng, trust, cooperation, index)
         self.skill = skill
@@ -139,10 +136,6 @@ class SalesRep(Person):
         wanted = self.hours[MQL_FOLLOW_UP] / econ.mql_hours + self._contact_carry
         self.contacts = int(wanted)
         self._contact_carry = min(wanted - self.contacts, 1.0) if work.pending_mqls else 0.0
-
-    @property
-    def acceptance_bar(self) -> float:
-        return ACCEPT_BAR
 
 
 def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) -> list[float]:

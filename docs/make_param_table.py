@@ -99,31 +99,31 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
     ("sim.customers", "EXPANSION_PER_YEAR", "ARR growth (upsell) a year at full "
      "account-management attention", "assumption"),
     ("sim.budget", "TRAILING_WEEKS", "weeks of revenue the budget is set from", "assumption"),
-    ("sim.planning", "INITIAL_PLAN", "the plan at week 0", "assumption"),
-    ("sim.planning", "SHARE_RANGE", "bounds of the marketing share of the budget", "assumption"),
-    ("sim.planning", "THRESHOLD_RANGE", "bounds of the MQL threshold", "assumption"),
-    ("sim.planning", "MIX_FLOOR", "smallest share of any programme in the mix", "assumption"),
-    ("sim.planning", "NURTURE_GAIN", "readiness gain a week at saturating nurture spend",
+    ("sim.plan", "INITIAL_PLAN", "the plan at week 0", "assumption"),
+    ("sim.plan", "SHARE_RANGE", "bounds of the marketing share of the budget", "assumption"),
+    ("sim.plan", "THRESHOLD_RANGE", "bounds of the MQL threshold", "assumption"),
+    ("sim.plan", "MIX_FLOOR", "smallest share of any programme in the mix", "assumption"),
+    ("sim.programmes", "NURTURE_GAIN", "readiness gain a week at saturating nurture spend",
      "assumption"),
-    ("sim.planning", "NURTURE_REF_USD_PER_LEAD", "nurture spend per pooled lead a week that "
+    ("sim.programmes", "NURTURE_REF_USD_PER_LEAD", "nurture spend per pooled lead a week that "
      "gives 63% of NURTURE_GAIN", "assumption"),
-    ("sim.planning", "ENABLEMENT_MAX_LIFT", "win-probability lift at saturating enablement",
+    ("sim.programmes", "ENABLEMENT_MAX_LIFT", "win-probability lift at saturating enablement",
      "assumption"),
-    ("sim.planning", "ENABLEMENT_REF_USD", "effective enablement spend a week that gives 63% of "
+    ("sim.programmes", "ENABLEMENT_REF_USD", "effective enablement spend a week that gives 63% of "
      "the largest lift", "assumption"),
-    ("sim.planning", "PROSPECTING_MAX_LIFT", "prospecting-yield lift at saturating sales "
+    ("sim.programmes", "PROSPECTING_MAX_LIFT", "prospecting-yield lift at saturating sales "
      "programme spend", "assumption"),
-    ("sim.planning", "SALES_PROGRAMME_REF_USD", "sales programme spend a week that gives 63% of "
+    ("sim.programmes", "SALES_PROGRAMME_REF_USD", "sales programme spend a week that gives 63% of "
      "the largest lift", "assumption"),
-    ("sim.planning", "LAG_HANDOFF", "planners' assumed weeks from MQL to opportunity",
+    ("sim.forecast", "LAG_HANDOFF", "planners' assumed weeks from MQL to opportunity",
      "assumption"),
-    ("sim.planning", "LAG_RETENTION", "planners' assumed weeks before retention spend shows "
+    ("sim.forecast", "LAG_RETENTION", "planners' assumed weeks before retention spend shows "
      "(at renewals)", "assumption"),
-    ("sim.planning", "MARKETING_CLOSE_BELIEF", "close rate of accepted MQLs assumed by a planner "
+    ("sim.forecast", "MARKETING_CLOSE_BELIEF", "close rate of accepted MQLs assumed by a planner "
      "who cannot see marketing's outcomes", "assumption (optimism)"),
-    ("sim.planning", "ADOPTION_MARGIN", "relative margin a candidate plan must beat the current "
+    ("sim.plan", "ADOPTION_MARGIN", "relative margin a candidate plan must beat the current "
      "one by", "assumption (planning inertia)"),
-    ("sim.model", "FIRST_PLANNING_WEEK", "no planning event before this week", "assumption"),
+    ("sim.planning", "FIRST_PLANNING_WEEK", "no planning event before this week", "assumption"),
     ("sim.model", "HISTORY_WEEKS", "weeks of weekly flows kept as what people can see",
      "assumption"),
     ("sim.model", "FEEDBACK_MEMORY", "weight of this week in the exponentially smoothed "
@@ -151,11 +151,11 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "assumption"),
     ("sim.network", "NEW_TIE_PROB", "chance that a marketer and a rep who deal with one lead "
      "start a cross-department tie", "assumption"),
-    ("sim.planning", "SCORE_BANDS", "lower edges of the score bands by which pooled data links "
+    ("sim.flows", "SCORE_BANDS", "lower edges of the score bands by which pooled data links "
      "MQLs to won ARR", "assumption"),
     ("sim.evidence", "BAND_PRIOR_WEIGHT", "pseudo-MQLs shrinking each score band's value toward "
      "the overall value per MQL", "assumption"),
-    ("sim.learning", "PROPENSITY_FLOOR", "smallest Roth-Erev propensity", "assumption"),
+    ("agents.learning", "PROPENSITY_FLOOR", "smallest Roth-Erev propensity", "assumption"),
     ("agents.base", "PAYOFF_MEMORY", "weight of this week in a person's running payoff (the "
      "reference point of cooperation learning; what imitation compares)", "assumption"),
     ("sim.adaptation", "REFERENCE_MEMORY", "weight of this week in the running means payoffs "
@@ -172,7 +172,7 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "share of reps cooperating (feedback arriving)", "assumption"),
     ("sim.sanctions", "OFFENCE_MEMORY_WEEKS", "weeks after an offence within which a new one "
      "counts as a repeat", "assumption"),
-    ("sim.lobbying", "LOBBYING_HOURS", "a leader's lobbying levels, hours a week",
+    ("agents.leaders", "LOBBYING_HOURS", "a leader's lobbying levels, hours a week",
      "assumption"),
     ("sim.lobbying", "LOBBYING_COST", "payoff cost of lobbying at the highest level",
      "assumption"),

@@ -16,11 +16,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.base import MARKETING_DEPT, SALES_DEPT, Lessons, Person, cooperation_share
+from agents import learning, trust
+from agents.base import (
+    MARKETING_DEPT,
+    SALES_DEPT,
+    LearningRates,
+    Lessons,
+    Person,
+    cooperation_share,
+)
+from agents.leaders import LOBBYING_HOURS
 from agents.marketer import Marketer
 from agents.sales_rep import SalesRep
-from sim import learning, network, trust
-from sim.lobbying import LOBBYING_HOURS
+from sim import network
+from sim.evidence import recent_win_rate
 from sim.sanctions import OFFENCE_MEMORY_WEEKS, sanction_cost
 
 if TYPE_CHECKING:
@@ -83,21 +92,23 @@ def adapt(model: AlignmentModel) -> None:
 
     feedback_share = cooperation_share(reps)
     enablement_share = cooperation_share(marketers)
-    win_rate = model.recent_win_rate()
+    win_rate = recent_win_rate(model)
+    rates = LearningRates(b.learning_forgetting, b.learning_experimentation, b.trust_rate,
+                          b.loss_aversion)
     r, m = ledger.rep, ledger.marketer
     rep_lessons = Lessons(
         payoff=rep_payoff,
         good=r["good_mqls"] + ENABLEMENT_GOOD * enablement_share,
         bad=REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"],
         sanctioned=sanctions > 0,
-        week=week, behaviour=b,
+        week=week, rates=rates,
         mqls_contacted=r["contacted"], mqls_opportunities=r["good_mqls"], win_rate=win_rate)
     marketer_lessons = Lessons(
         payoff=marketer_payoff,
         good=m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"],
         bad=MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"],
         sanctioned=marketer_sanctions > 0,
-        week=week, behaviour=b)
+        week=week, rates=rates)
 
     # -- phase 2: each person updates their own state ------------------------------------------
     model.agents_by_type[SalesRep].do("learn", rep_lessons)

@@ -10,10 +10,10 @@ import numpy as np
 
 from agents.sales_rep import Economics
 from sim.customers import CHURN_CARED, CHURN_NEGLECTED, EXPANSION_PER_YEAR
+from sim.forecast import MARKETING_CLOSE_BELIEF, Evidence, ScorePool
 from sim.leads import Stage
 from sim.market import PROSPECT_MIX
 from sim.numerics import dot
-from sim.planning import MARKETING_CLOSE_BELIEF, Evidence, ScorePool
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel

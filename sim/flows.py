@@ -57,7 +57,14 @@ class Flows:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-BANDS = 25  # score bands of sim.planning.SCORE_BANDS
+# Score bands by which outcomes are linked to marketing's scores (what pooled data shows).
+SCORE_BANDS = np.linspace(0.0, 1.2, 25)
+BANDS = len(SCORE_BANDS)
+
+
+def score_band(scores: np.ndarray) -> np.ndarray:
+    return np.clip(np.searchsorted(SCORE_BANDS, scores, side="right") - 1, 0, BANDS - 1)
+
 REP_FIELDS = ("pipeline_usd", "bookings_usd", "contacted", "accepted", "rejected", "overdue",
               "detections", "good_mqls", "wasted_mqls", "expansion_usd")
 MARKETER_FIELDS = ("mqls", "accepted", "rejected", "overdue")

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.flows import BANDS, Flows, Ledger
+from sim.flows import BANDS, Flows, Ledger, score_band
 from sim.leads import MARKETING, NO_OWNER, NO_WEEK, SALES, LeadTable, Stage
 from sim.market import PROSPECT_MIX, Market
 from sim.numerics import dot
-from sim.planning import score_band
 
 SCORE_FIT_WEIGHT = 0.6
 QUALIFY_SLOPE = 1.2

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.forecast import OBJECTIVES, Objective
 from sim.params import Params
-from sim.planning import OBJECTIVES, Objective
 
 LEADER_ROLES = ("cmo", "head_of_sales", "finance", "cro")
 

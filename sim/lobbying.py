@@ -11,7 +11,8 @@ learning lets lobbying fade.
 
 from __future__ import annotations
 
-LOBBYING_HOURS = (0.0, 4.0, 12.0)
+from agents.leaders import LOBBYING_HOURS
+
 FULL_TIME_HOURS = 40.0
 # Share of a team's effectiveness lost when its leader lobbies full time (coaching forgone).
 COACHING_LOSS = 0.2

@@ -15,37 +15,34 @@ import pandas as pd
 
 from agents import CMO, CRO, FinancePlanner, HeadOfSales, Leader, Marketer, SalesRep
 from agents.base import Person, cooperation_share
-from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
-from sim import adaptation, funnel, metrics, trust
+from agents.sales_rep import ACCEPT_BAR, ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
+from sim import adaptation, funnel, metrics, planning
 from sim.budget import Allocation, Budget
 from sim.customers import CustomerTable, churn_hazard
-from sim.evidence import build_evidence, rep_economics
+from sim.evidence import rep_economics
 from sim.flows import Flows, Ledger
 from sim.governance import Governance, from_params
 from sim.leads import MARKETING, LeadTable
-from sim.lobbying import coaching_factor, contest_tilt, lobbying_payoff
+from sim.lobbying import coaching_factor
 from sim.market import DEAL_SIZE_USD, Market
 from sim.network import build_network, cross_department_ties
 from sim.numerics import dot
 from sim.params import Params
-from sim.planning import (
+from sim.plan import INITIAL_PLAN, Plan
+from sim.programmes import (
     DEMAND,
     ENABLEMENT,
-    INITIAL_PLAN,
     NURTURE,
-    OBJECTIVES,
     RETENTION,
-    Plan,
-    adopt,
-    candidates,
     enablement_lift,
     nurture_factor,
     prospecting_lift,
 )
 
-STREAMS = ("market", "leads", "agents", "planning")
+# Named random streams (common random numbers: arms with one seed see the same market). "mesa"
+# seeds Mesa's own generators (model.rng, model.random); alignsim draws nothing from them.
+STREAMS = ("market", "leads", "agents", "mesa")
 HISTORY_WEEKS = 26
-FIRST_PLANNING_WEEK = 13
 BASE_SEGMENT_MIX = np.array([0.55, 0.33, 0.12])
 MARKETING_SOURCED_BASE = 0.15
 # Visibility: a shared scoreboard shows marketing outcomes as if this share of reps reported.
@@ -60,7 +57,7 @@ class AlignmentModel(mesa.Model):
         children = root.spawn(len(STREAMS))
         streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children,
                                                                       strict=True)}
-        super().__init__(rng=streams["planning"])
+        super().__init__(rng=streams["mesa"])
         self.params = params
         self.seed = int(seed)
         self.week = 0
@@ -103,7 +100,8 @@ class AlignmentModel(mesa.Model):
         self.rep_uid = np.array([r.unique_id for r in self.reps])
         self.marketer_uid = np.array([m.unique_id for m in self.marketers])
         self.cross_ties = cross_department_ties(self.network)
-        self.datacollector = metrics.WeeklyCollector(model_reporters=metrics.weekly_reporters())
+        self.reporters = metrics.weekly_reporters()
+        self.datacollector = metrics.weekly_collector(self.reporters)
 
     # -- construction -------------------------------------------------------------------------
     def _build_people(self, agents_rng: np.random.Generator) -> None:
@@ -153,7 +151,7 @@ class AlignmentModel(mesa.Model):
         self._choose_strategies()
         self._generate_inquiries()
         self._score_and_route()
-        meeting = self._meeting_hours()
+        meeting = planning.meeting_hours(self)
         self._allocate_rep_time(meeting)
         self._hand_off()
         self._prospect_and_qualify()
@@ -162,9 +160,9 @@ class AlignmentModel(mesa.Model):
         self._record_feedback()
         if self.params.behaviour.behaviour_on:
             adaptation.adapt(self)
-        self._plan_if_due()
+        planning.plan_if_due(self)
         self._close_week()
-        self.datacollector.collect(self)
+        metrics.record_week(self.datacollector, self.reporters, self)
 
     def _choose_strategies(self) -> None:
         """Everyone decides from last week's observed cooperation of the other side."""
@@ -194,10 +192,6 @@ class AlignmentModel(mesa.Model):
 
     def people_in_departments(self, departments: tuple[str, ...]) -> list[Person]:
         return [p for p in self.reps + self.marketers if p.department in departments]
-
-    def recent_win_rate(self) -> float:
-        from sim.evidence import recent_win_rate
-        return recent_win_rate(self)
 
     def _allocate(self) -> Allocation:
         share = self.plan.marketing_share if self.governance.share_revisable \
@@ -230,19 +224,6 @@ class AlignmentModel(mesa.Model):
             self.params.market.readiness_decay_nurture, self.params.market.nurture_max_weeks,
             funnel.pending_mqls_per_rep(self.leads, len(self.reps)), self.flows, self.ledger)
 
-    def _meeting_hours(self) -> float:
-        """Hours each rep loses to a planning meeting this week."""
-        self.planning_meeting_this_week = False
-        if not self._planning_due():
-            return 0.0
-        hours = self.params.org.meeting_hours_per_event
-        people = len(self.leaders)
-        self.planning_meeting_this_week = self.governance.planner.everyone_meets
-        if self.governance.planner.everyone_meets:
-            people += len(self.reps) + len(self.marketers)
-        self.flows.meeting_hours += hours * people
-        return hours if self.governance.planner.everyone_meets else 0.0
-
     def _allocate_rep_time(self, meeting_hours: float) -> None:
         econ = rep_economics(self)
         org = self.params.org
@@ -266,7 +247,7 @@ class AlignmentModel(mesa.Model):
                            for r in self.reps])
         decisions = funnel.RepDecisions(
             contacts=np.array([r.contacts for r in self.reps]),
-            accept_bar=np.array([r.acceptance_bar for r in self.reps]),
+            accept_bar=np.full(len(self.reps), ACCEPT_BAR),
             cooperating=np.array([r.cooperating or not on for r in self.reps]),
             opportunity_hours=self.rep_hours[:, OPPORTUNITIES],
             skill=self.skill,
@@ -351,73 +332,6 @@ class AlignmentModel(mesa.Model):
             seen = max(seen, SCOREBOARD_FEEDBACK)
         self.feedback_rate += FEEDBACK_MEMORY * (seen - self.feedback_rate)
 
-    # -- planning -----------------------------------------------------------------------------
-    def _planning_due(self) -> bool:
-        return (self.params.behaviour.behaviour_on and self.week >= FIRST_PLANNING_WEEK
-                and self.week % self.governance.cadence_weeks == 0)
-
-    def _plan_if_due(self) -> None:
-        if not self._planning_due():
-            return
-        g = self.governance
-        annual_round = self.week % 52 == 0
-        rule = g.planner
-        evidence = build_evidence(self, pooled=rule.pooled_data)
-        step = self.params.behaviour.plan_step
-        plans = candidates(self.plan, step, move_share=g.share_revisable or annual_round,
-                           move_threshold=g.planner_sets_threshold, move_mix=True)
-        cmo, head = self.leaders["cmo"], self.leaders["head_of_sales"]
-        tilt = rule.tilt
-        # Leaders lobby wherever they like; it can only sway an allocator with discretion.
-        cmo.choose_lobbying()
-        head.choose_lobbying()
-        if g.allocator_discretion:
-            tilt += contest_tilt(cmo.lobbying_hours, head.lobbying_hours,
-                                 self.params.behaviour.lobbying_sway)
-        before = self.plan.marketing_share
-        scores = self._score(rule.planners, plans, evidence, rule.objective, rule.horizon_weeks,
-                             tilt)
-        self.plan = adopt(plans, scores)
-        self._react_to_budget(self.plan.marketing_share - before, rule.tilt, step)
-        if not g.planner_sets_threshold:
-            self._marketing_sets_threshold(step)
-        if annual_round:
-            self.budget_year_share = self.plan.marketing_share
-
-    def _react_to_budget(self, share_change: float, planner_tilt: float, step: float) -> None:
-        """Leaders learn lobbying from what it bought; a biased planner's budget move against a
-        department reads as unfair there (a trust loss), a neutral planner's does not."""
-        b = self.params.behaviour
-        for leader, gain in ((self.leaders["cmo"], share_change),
-                             (self.leaders["head_of_sales"], -share_change)):
-            leader.learn_lobbying(lobbying_payoff(gain, step, leader.lobbying_hours),
-                                  b.learning_forgetting, b.learning_experimentation)
-        if share_change == 0 or planner_tilt == 0:
-            return
-        losers = self.reps if share_change > 0 else self.marketers
-        for person in losers:
-            person.trust = trust.event_update(person.trust, 0.0, 1.0, b.trust_rate,
-                                              b.loss_aversion)
-
-    def _marketing_sets_threshold(self, step: float) -> None:
-        """Unilateral lead definition: the CMO moves the threshold by marketing's objective."""
-        plans = candidates(self.plan, step, move_share=False, move_threshold=True,
-                           move_mix=False)
-        evidence = build_evidence(self, pooled=False)
-        objective = OBJECTIVES["marketing"]
-        scores = self._score(("cmo",), plans, evidence, objective, 26, 1.0)
-        self.plan = adopt(plans, scores)
-
-    def _score(self, roles: tuple[str, ...], plans: list[Plan], evidence, objective,
-               horizon: int, tilt: float) -> list[float]:
-        bias = tilt * self.params.behaviour.planner_bias
-        rep_cost = self.params.org.rep_cost_per_week_usd * len(self.reps)
-        rep_hours = self.params.org.rep_hours_per_week * len(self.reps)
-        per_leader = [self.leaders[role].score_plans(plans, evidence, self.plan, objective,
-                                                     horizon, bias, rep_cost, rep_hours)
-                      for role in roles]
-        return list(np.mean(per_leader, axis=0))
-
     def _close_week(self) -> None:
         self.budget.record_revenue(self.flows.revenue_usd)
         self.observed_cooperation = {
@@ -441,6 +355,4 @@ class AlignmentModel(mesa.Model):
         return list(self.agents)
 
     def weekly_table(self) -> pd.DataFrame:
-        df = self.datacollector.get_model_vars_dataframe()
-        df.index = pd.RangeIndex(1, len(df) + 1, name="week")
-        return df
+        return metrics.weekly_frame(self.datacollector)

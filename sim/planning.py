@@ -1,273 +1,115 @@
-"""Planning: a planner evaluates a few candidate plans near the current one and moves one step.
-
-A plan sets the marketing share of the budget (sales capacity is the rest), the programme mix
-(demand generation, nurture, retention, enablement) and the MQL threshold. The planner forecasts
-each candidate with a reduced-form view of the funnel built from the evidence it can see, scores
-it with its own objective over its own horizon, with its self-serving bias, and adopts the best
-candidate if it beats the current plan. Steps are capped (incremental budgeting, Wildavsky 1964),
-so governance differences build up over planning events rather than jumping.
-
-Objectives (model brief): marketing counts accepted MQLs, marketing pipeline and retention over
-~26 weeks; sales counts bookings over ~13 weeks; finance counts in-period revenue (late payoffs
-count little); joint and CRO count total revenue, joint over 52 weeks without bias.
+"""The planning stage: at the cadence, the planner the governance names evaluates a few
+candidate plans near the current one (sim/plan.py) with its own objective, horizon, data and
+self-serving bias (sim/forecast.py), and adopts the best moves. Under a pool with one
+discretionary allocator, leaders lobby (sim/lobbying.py). Planning events cost meeting hours.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
+from agents import trust
+from sim.evidence import build_evidence
+from sim.forecast import OBJECTIVES, Evidence, Objective, forecast
+from sim.lobbying import contest_tilt, lobbying_payoff
+from sim.plan import Plan, adopt, candidates
 
-from sim.customers import retention_cut
+if TYPE_CHECKING:
+    from sim.model import AlignmentModel
 
-PROGRAMMES = ("demand", "nurture", "retention", "enablement")
-DEMAND, NURTURE, RETENTION, ENABLEMENT = range(4)
-
-THRESHOLD_RANGE = (0.2, 0.9)
-SHARE_RANGE = (0.1, 0.8)
-MIX_FLOOR = 0.02
-
-# Programme response curves (shared by the simulation and the planners' mental model).
-NURTURE_GAIN = 0.04          # readiness gain per week at saturating nurture spend
-NURTURE_REF_USD_PER_LEAD = 4.0
-ENABLEMENT_MAX_LIFT = 0.25   # win-probability lift at saturating enablement
-ENABLEMENT_REF_USD = 8_000.0
-PROSPECTING_MAX_LIFT = 0.5   # prospecting yield lift at saturating sales programme spend
-SALES_PROGRAMME_REF_USD = 30_000.0
-
-# Lags in the planners' mental model (weeks until a programme's payoff starts).
-LAG_RETENTION = 13           # churn saved shows at renewals
-LAG_HANDOFF = 3
-# Without outcome data, marketing assumes accepted MQLs close at this rate (optimism).
-MARKETING_CLOSE_BELIEF = 0.3
-# A candidate must beat the current plan by this much to be adopted (planning inertia).
-ADOPTION_MARGIN = 0.002
+FIRST_PLANNING_WEEK = 13
+# Marketing's own view of the threshold under a unilateral lead definition: its objective
+# over its usual horizon.
+UNILATERAL_HORIZON_WEEKS = 26
 
 
-@dataclass(frozen=True)
-class Plan:
-    marketing_share: float
-    mix: tuple[float, float, float, float]
-    mql_threshold: float
-
-    def programme_spend(self, budget_usd: float) -> np.ndarray:
-        return budget_usd * self.marketing_share * np.asarray(self.mix)
+def due(model: AlignmentModel) -> bool:
+    return (model.params.behaviour.behaviour_on and model.week >= FIRST_PLANNING_WEEK
+            and model.week % model.governance.cadence_weeks == 0)
 
 
-INITIAL_PLAN = Plan(marketing_share=0.4, mix=(0.55, 0.2, 0.15, 0.1), mql_threshold=0.7)
+def meeting_hours(model: AlignmentModel) -> float:
+    """Hours each rep loses to a planning meeting this week (recorded in the week's flows)."""
+    model.planning_meeting_this_week = False
+    if not due(model):
+        return 0.0
+    hours = model.params.org.meeting_hours_per_event
+    people = len(model.leaders)
+    everyone = model.governance.planner.everyone_meets
+    model.planning_meeting_this_week = everyone
+    if everyone:
+        people += len(model.reps) + len(model.marketers)
+    model.flows.meeting_hours += hours * people
+    return hours if everyone else 0.0
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """What a planner sees of the last weeks (weekly averages), before its own bias."""
-
-    budget_usd: float
-    elasticity: float
-    pool: ScorePool                # the current nurture pool's scores
-    mqls_per_week: float
-    acceptance: float
-    value_per_mql_usd: float       # booked ARR per MQL
-    sales_usd_per_hour: float      # self-sourced booked ARR per prospecting hour
-    rep_hours_per_mql: float       # follow-up plus opportunity hours an MQL costs
-    arr_usd: float
-    weekly_churn: float
-    cycle_weeks: float
-    nurture_pool: float
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """Weekly flows a planner expects at steady state under a plan."""
-
-    accepted_mqls: float
-    marketing_bookings_usd: float
-    sales_bookings_usd: float
-    retention_saved_arr_usd: float
-    nurture_factor: float
-
-
-class Objective:
-    name = "objective"
-
-    def value(self, f: Forecast, e: Evidence, horizon: int) -> float:
-        raise NotImplementedError
+def plan_if_due(model: AlignmentModel) -> None:
+    if not due(model):
+        return
+    g = model.governance
+    annual_round = model.week % 52 == 0
+    rule = g.planner
+    evidence = build_evidence(model, pooled=rule.pooled_data)
+    step = model.params.behaviour.plan_step
+    plans = candidates(model.plan, step, move_share=g.share_revisable or annual_round,
+                       move_threshold=g.planner_sets_threshold, move_mix=True)
+    cmo, head = model.leaders["cmo"], model.leaders["head_of_sales"]
+    tilt = rule.tilt
+    # Leaders lobby wherever they like; it can only sway an allocator with discretion.
+    cmo.choose_lobbying()
+    head.choose_lobbying()
+    if g.allocator_discretion:
+        tilt += contest_tilt(cmo.lobbying_hours, head.lobbying_hours,
+                             model.params.behaviour.lobbying_sway)
+    before = model.plan.marketing_share
+    scores = _score(model, plans, evidence, rule.objective, rule.horizon_weeks, tilt)
+    model.plan = adopt(plans, scores)
+    _react_to_budget(model, model.plan.marketing_share - before, rule.tilt, step)
+    if not g.planner_sets_threshold:
+        _marketing_sets_threshold(model, step)
+    if annual_round:
+        model.budget_year_share = model.plan.marketing_share
 
 
-def _realised(horizon: int, lag: float, quadratic: bool) -> float:
-    """Weeks of a flow that fall inside the horizon; quadratic counts revenue, not bookings."""
-    left = max(horizon - lag, 0.0)
-    return left * left / 2 / 52 if quadratic else left
+def score_plans(plans: list[Plan], evidence: Evidence, current: Plan, objective: Objective,
+                horizon: int, tilt: float, rep_cost_usd: float, rep_hours: float) -> list[float]:
+    """Each plan's value to a planner: its objective over its horizon of the forecast flows."""
+    return [objective.value(forecast(plan, evidence, current, tilt, rep_cost_usd, rep_hours),
+                            evidence, horizon)
+            for plan in plans]
 
 
-class MarketingObjective(Objective):
-    name = "marketing"
-
-    def value(self, f: Forecast, e: Evidence, horizon: int) -> float:
-        pipeline = f.marketing_bookings_usd * _realised(horizon, LAG_HANDOFF, False)
-        retained = f.retention_saved_arr_usd * _realised(horizon, LAG_RETENTION, False)
-        accepted = f.accepted_mqls * e.value_per_mql_usd / max(e.acceptance, 0.05)
-        return pipeline + retained + accepted * horizon
-
-
-class SalesObjective(Objective):
-    name = "sales"
-
-    def value(self, f: Forecast, e: Evidence, horizon: int) -> float:
-        lag = e.cycle_weeks
-        return (f.marketing_bookings_usd * _realised(horizon, lag + LAG_HANDOFF, False)
-                + f.sales_bookings_usd * _realised(horizon, lag, False))
+def _react_to_budget(model: AlignmentModel, share_change: float, planner_tilt: float,
+                     step: float) -> None:
+    """Leaders learn lobbying from what it bought; a biased planner's budget move against a
+    department reads as unfair there (a trust loss), a neutral planner's does not."""
+    b = model.params.behaviour
+    for leader, gain in ((model.leaders["cmo"], share_change),
+                         (model.leaders["head_of_sales"], -share_change)):
+        leader.learn_lobbying(lobbying_payoff(gain, step, leader.lobbying_hours),
+                              b.learning_forgetting, b.learning_experimentation)
+    if share_change == 0 or planner_tilt == 0:
+        return
+    losers = model.reps if share_change > 0 else model.marketers
+    for person in losers:
+        person.trust = trust.event_update(person.trust, 0.0, 1.0, b.trust_rate, b.loss_aversion)
 
 
-class RevenueObjective(Objective):
-    """Revenue earned inside the horizon. Over a finance period (13 weeks) returns that arrive
-    late count little, which is how in-period budgeting cuts slow programmes; over a year
-    (joint planning) they count fully."""
-
-    name = "revenue"
-
-    def value(self, f: Forecast, e: Evidence, horizon: int) -> float:
-        lag = e.cycle_weeks
-        return (f.marketing_bookings_usd * _realised(horizon, lag + LAG_HANDOFF, True)
-                + f.sales_bookings_usd * _realised(horizon, lag, True)
-                + f.retention_saved_arr_usd * _realised(horizon, LAG_RETENTION, True))
+def _marketing_sets_threshold(model: AlignmentModel, step: float) -> None:
+    """Unilateral lead definition: the CMO moves the threshold by marketing's objective."""
+    plans = candidates(model.plan, step, move_share=False, move_threshold=True, move_mix=False)
+    evidence = build_evidence(model, pooled=False)
+    scores = _score(model, plans, evidence, OBJECTIVES["marketing"], UNILATERAL_HORIZON_WEEKS,
+                    1.0)
+    model.plan = adopt(plans, scores)
 
 
-OBJECTIVES: dict[str, Objective] = {
-    o.name: o for o in (MarketingObjective(), SalesObjective(), RevenueObjective())
-}
-
-
-def nurture_factor(nurture_usd: float, pool: float) -> float:
-    per_lead = nurture_usd / max(pool, 1.0)
-    return 1 + NURTURE_GAIN * (1 - np.exp(-per_lead / NURTURE_REF_USD_PER_LEAD))
-
-
-def enablement_lift(enablement_usd: float) -> float:
-    return ENABLEMENT_MAX_LIFT * (1 - np.exp(-enablement_usd / ENABLEMENT_REF_USD))
-
-
-def prospecting_lift(sales_programme_usd: float) -> float:
-    return PROSPECTING_MAX_LIFT * (1 - np.exp(-sales_programme_usd / SALES_PROGRAMME_REF_USD))
-
-
-def forecast(plan: Plan, e: Evidence, current: Plan, tilt: float, rep_cost_usd: float,
-             rep_hours: float) -> Forecast:
-    """Steady-state weekly flows under `plan`, as a planner with bias `tilt` expects them."""
-    spend = plan.programme_spend(e.budget_usd)
-    now = current.programme_spend(e.budget_usd)
-    mkt_bias, sales_bias = 1 + tilt, 1 - tilt
-    inquiry_ratio = (max(spend[DEMAND], 1.0) / max(now[DEMAND], 1.0)) ** e.elasticity
-    share_new, mean_new, value_new = e.pool.above(plan.mql_threshold)
-    share_now, mean_now, value_now = e.pool.above(current.mql_threshold)
-    above_new, above_now = share_new, max(share_now, 1e-3)
-    quality_ratio = mean_new / max(mean_now, 1e-3)
-    nurture = nurture_factor(spend[NURTURE], e.nurture_pool) / nurture_factor(
-        now[NURTURE], e.nurture_pool)
-    enable = (1 + enablement_lift(spend[ENABLEMENT])) / (1 + enablement_lift(now[ENABLEMENT]))
-    mqls = e.mqls_per_week * inquiry_ratio * (above_new / above_now) * nurture
-    if value_new is not None and value_now is not None:
-        value_ratio = value_new / max(value_now, 1e-9)
-    else:
-        value_ratio = quality_ratio
-    value_per_mql = e.value_per_mql_usd * value_ratio * enable * nurture * mkt_bias
-    accepted = mqls * min(e.acceptance * quality_ratio, 1.0)
-    # Rep hours: funded by the sales budget; MQL work displaces own prospecting.
-    sales_budget = e.budget_usd * (1 - plan.marketing_share)
-    funded = min(1.0, sales_budget / max(rep_cost_usd, 1.0))
-    programme = max(sales_budget - rep_cost_usd, 0.0)
-    prospect_hours = max(rep_hours * funded - mqls * e.rep_hours_per_mql, 0.0)
-    sales_bookings = (e.sales_usd_per_hour * prospect_hours * enable * sales_bias
-                      * (1 + prospecting_lift(programme)) / (1 + prospecting_lift(
-                          max(e.budget_usd * (1 - current.marketing_share) - rep_cost_usd, 0))))
-    saved = e.arr_usd * e.weekly_churn * (retention_cut(spend[RETENTION], e.arr_usd)
-                                          * mkt_bias)
-    return Forecast(accepted, mqls * value_per_mql, sales_bookings, saved, nurture)
-
-
-SCORE_BANDS = np.linspace(0.0, 1.2, 25)
-
-
-def score_band(scores: np.ndarray) -> np.ndarray:
-    return np.clip(np.searchsorted(SCORE_BANDS, scores, side="right") - 1, 0,
-                   len(SCORE_BANDS) - 1)
-
-
-class ScorePool:
-    """The nurture pool's scores as a planner reads them: for any threshold, the share of the
-    pool above it, their mean score and (where outcomes are seen by score band) their mean booked
-    value per MQL, the marginal MQL's worth that an average over past MQLs hides. Sorted with
-    suffix sums, so each threshold costs one binary search."""
-
-    def __init__(self, scores: np.ndarray, value_by_band: np.ndarray | None = None) -> None:
-        self.scores = np.sort(scores)
-        self._score_suffix = _suffix_sums(self.scores)
-        self._value_by_band = value_by_band
-        self._value_suffix = (None if value_by_band is None
-                              else _suffix_sums(value_by_band[score_band(self.scores)]))
-        self._cache: dict[float, tuple[float, float, float | None]] = {}
-
-    def above(self, threshold: float) -> tuple[float, float, float | None]:
-        if threshold not in self._cache:
-            n = len(self.scores)
-            i = int(np.searchsorted(self.scores, threshold))
-            k = n - i
-            share = k / n if n else 0.0
-            mean = float(self._score_suffix[i]) / k if k else threshold
-            value = None
-            if self._value_by_band is not None and self._value_suffix is not None:
-                value = (float(self._value_suffix[i]) / k if k else
-                         float(self._value_by_band[score_band(np.array([threshold]))[0]]))
-            self._cache[threshold] = (share, mean, value)
-        return self._cache[threshold]
-
-
-def _suffix_sums(values: np.ndarray) -> np.ndarray:
-    """s[i] = values[i:].sum(), with s[len] = 0."""
-    return np.concatenate((np.cumsum(values[::-1])[::-1], [0.0]))
-
-
-def candidates(current: Plan, step: float, move_share: bool, move_threshold: bool,
-               move_mix: bool) -> list[Plan]:
-    """The current plan and its one-step neighbours, within the plan's bounds."""
-    out = [current]
-    if move_share:
-        for d in (-step, step):
-            s = float(np.clip(current.marketing_share + d, *SHARE_RANGE))
-            if s != current.marketing_share:
-                out.append(replace(current, marketing_share=s))
-    if move_threshold:
-        for d in (-step, step):
-            t = float(np.clip(current.mql_threshold + d, *THRESHOLD_RANGE))
-            if t != current.mql_threshold:
-                out.append(replace(current, mql_threshold=t))
-    if move_mix:
-        mix = current.mix
-        for i in range(4):
-            for j in range(4):
-                moved = min(step, mix[i] - MIX_FLOOR)
-                if i == j or moved <= 0:
-                    continue
-                new = list(mix)
-                new[i] -= moved
-                new[j] += moved
-                out.append(replace(current, mix=tuple(new)))
-    return out
-
-
-LEVERS = ("marketing_share", "mql_threshold", "mix")
-
-
-def adopt(plans: list[Plan], scores: list[float]) -> Plan:
-    """The plan adopted: for each lever, the best one-step move of that lever if it beats the
-    current plan (index 0) by the adoption margin; the moves are combined, one step per lever
-    (coordinate-wise incremental planning)."""
-    current, bar = plans[0], scores[0] * (1 + ADOPTION_MARGIN) + 1e-9
-    changes = {}
-    for lever in LEVERS:
-        moved = [(score, plan) for plan, score in zip(plans, scores, strict=True)
-                 if getattr(plan, lever) != getattr(current, lever)]
-        if moved:
-            score, plan = max(moved, key=lambda sp: sp[0])
-            if score > bar:
-                changes[lever] = getattr(plan, lever)
-    return replace(current, **changes)
+def _score(model: AlignmentModel, plans: list[Plan], evidence: Evidence, objective: Objective,
+           horizon: int, tilt: float) -> list[float]:
+    """Plans scored with the planner's objective, horizon and bias (joint planners share one
+    view: pooled data, one objective, no bias)."""
+    org = model.params.org
+    bias = tilt * model.params.behaviour.planner_bias
+    return score_plans(plans, evidence, model.plan, objective, horizon, bias,
+                       org.rep_cost_per_week_usd * len(model.reps),
+                       org.rep_hours_per_week * len(model.reps))

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim import AlignmentModel, learning, presets, trust
-from sim.public_goods import Game, play
+from agents import learning, trust
+from sim import AlignmentModel, presets
 from sim.sanctions import sanction_cost
+from tests.sim.public_goods import Game, play
 
 
 @given(st.lists(st.floats(0.05, 100), min_size=2, max_size=4), st.integers(0, 3),

@@ -73,7 +73,8 @@ from sim.leads import LeadTable, Stage
 from sim.market import Market
 from sim.model import AlignmentModel
 from sim.params import Params
-from sim.planning import DEMAND, ENABLEMENT, INITIAL_PLAN, NURTURE
+from sim.plan import INITIAL_PLAN
+from sim.programmes import DEMAND, ENABLEMENT, NURTURE
 
 SEEDS = range(60)
 DOCKING = Params().with_overrides({

@@ -64,9 +64,10 @@ def violations(source: str) -> list[str]:
 
 
 def test_the_scan_covers_the_mechanisms() -> None:
-    for module in ("sim/model.py", "sim/funnel.py", "sim/planning.py", "sim/budget.py",
-                   "sim/customers.py", "sim/metrics.py", "agents/sales_rep.py",
-                   "agents/leaders.py"):
+    for module in ("sim/model.py", "sim/funnel.py", "sim/planning.py", "sim/plan.py",
+                   "sim/forecast.py", "sim/programmes.py", "sim/budget.py", "sim/customers.py",
+                   "sim/metrics.py", "agents/sales_rep.py", "agents/leaders.py",
+                   "agents/learning.py", "agents/trust.py"):
         assert module in MODULES
     assert {"joint", "shared_pool", "merged", "marketing_led", "agreed", "siloed"} <= LEVELS
     assert {"planning_owner", "budget_structure", "lead_definition", "structure"} <= RAW_FIELDS

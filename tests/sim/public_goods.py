@@ -1,6 +1,6 @@
 """The cooperation submodel isolated as an n-player public-goods game (docking).
 
-Same learners as the firm (sim.learning: Roth-Erev, conditional cooperation; sim.sanctions:
+Same learners as the firm (agents.learning: Roth-Erev, conditional cooperation; sim.sanctions:
 graduated sanctions), in the classic game: each round each player keeps an endowment of 1 or
 contributes it; the pot is multiplied by `multiplier` (1 < multiplier < n) and shared equally.
 Own KPI is what a player kept, the shared part is their share of the pot, mixed by `w_shared`
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agents import learning
 from agents.base import PAYOFF_MEMORY
-from sim import learning
 from sim.params import BehaviourParams
 from sim.sanctions import sanction_cost
 
