@@ -12,13 +12,10 @@ import argparse
 import importlib
 import sys
 
+from experiments.errors import UsageError
 from sim.params import ParamError
 
 COMMAND_MODULES = ("run", "compare", "presets", "sweep", "runs", "report", "app")
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from experiments import analysis
 from experiments.charts import arm_colour, format_value, metric_kind, metric_label, save
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.spec import ExperimentSpec, parse_spec
 from experiments.store import load, read_manifest, status
 

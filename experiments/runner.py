@@ -34,6 +34,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from experiments.design import PlannedRun, n_runs, plan
+from experiments.errors import SweepAborted, UsageError
 from experiments.spec import ExperimentSpec, load_spec
 from experiments.store import DONE, FAILED, ResultsStore, open_store
 
@@ -41,10 +42,6 @@ RunFn = Callable[[Any, int], Any]
 """``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``."""
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
-
-
-class SweepAborted(RuntimeError):
-    """The sweep could not go on (e.g. worker processes kept dying); stored runs are kept."""
 
 
 @dataclass
@@ -259,8 +256,6 @@ def _dask_engine(address: str) -> Iterator[_Engine]:
     try:
         from distributed import Client
     except ImportError:
-        from experiments.cli import UsageError
-
         raise UsageError(f"--scheduler {address}: Dask is not installed; install it with "
                          "pip install 'alignsim[dask]'") from None
     try:
@@ -268,8 +263,6 @@ def _dask_engine(address: str) -> Iterator[_Engine]:
         # environment variable DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT).
         client = Client(address)
     except (OSError, ValueError) as err:
-        from experiments.cli import UsageError
-
         raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there "
                          f"({type(err).__name__}: {err})".replace("\n", " ")) from None
     try:

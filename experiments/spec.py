@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from experiments.cli import UsageError
+from experiments.errors import SpecError, UsageError
 from sim import presets
 from sim.params import GROUPS, BehaviourParams, GovernanceParams, MarketParams, OrgParams, Params
 
@@ -37,15 +37,6 @@ _GROUP_CLASSES: dict[str | None, type] = {
 }
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MAX_SEED = 2**63 - 1
-
-
-class SpecError(UsageError):
-    """An experiment file is invalid; the message names file, key and what is allowed."""
-
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        self.source = source
-        self.key = key
-        super().__init__(f"file {source}: key {key}: {problem}")
 
 
 @dataclass(frozen=True)

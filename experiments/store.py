@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.spec import ExperimentSpec, parse_spec
 
 try:

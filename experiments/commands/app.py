@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.single import (
     FORMATS,
     InputError,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli import UsageError
+from experiments.errors import SweepAborted, UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from experiments.runner import SweepAborted, run_experiment
+    from experiments.runner import run_experiment
     from experiments.spec import load_spec
 
     if args.workers is not None and args.workers < 0:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from experiments.cli import UsageError, main
+from experiments.cli import main
+from experiments.errors import UsageError
 from experiments.report import build_report
 from experiments.spec import parse_spec
 from experiments.store import open_store
