@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments import analysis
+from experiments import analysis, files
 from experiments.charts import arm_colour, format_value, metric_kind, metric_label, save
 from experiments.errors import UsageError
 from experiments.spec import ExperimentSpec, parse_spec
@@ -93,7 +91,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
             f"{store}: no finished runs to report (0 of {state.planned} planned{failed}); "
             f"run `alignsim sweep FILE --out {store}` first")
     out = Path(out) if out is not None else store / "report"
-    _check_destination(out)
+    files.check_destination(out, MARKER, "is not an alignsim report folder; choose another --out")
     spec = parse_spec((store / "spec.toml").read_text(encoding="utf-8"),
                       source=str(store / "spec.toml"))
     runs, weekly = load(store)
@@ -108,9 +106,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
                    baseline=base, source=_source(store, spec, state),
                    burn_in_weeks=spec.base_params().burn_in_weeks)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists()
-                                else None))
-    try:
+    with files.staged_folder(out) as tmp:
         (tmp / "figures").mkdir()
         (tmp / "tables").mkdir()
         tasks = _tasks(ctx, network_week, n_boot)
@@ -139,26 +135,12 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
         (tmp / "index.html").write_text(page.html(), encoding="utf-8")
         (tmp / "report.md").write_text(page.markdown(), encoding="utf-8")
         (tmp / MARKER).write_text(json.dumps({"store": str(store.resolve())}) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     figures = [out / "figures" / p.name for p in written]
     return Report(folder=out, planned=state.planned, done=state.done, failed=state.failed,
                   figures=figures, notes=notes)
 
 
 # -- inputs ---------------------------------------------------------------------------------------
-def _check_destination(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir())
-                                              and not (out / MARKER).exists())):
-        raise UsageError(f"--out {out}: exists and is not an alignsim report folder; choose "
-                         "another --out")
-
-
 def _metrics(runs: pd.DataFrame, wanted: Sequence[str] | None) -> list[str]:
     numeric = [c for c in runs.columns if c not in ("run_id", "arm", "replicate", "seed",
                                                     "status", "error", "duration_s")

@@ -8,8 +8,6 @@ complete, so a failed or interrupted command leaves no half-written result.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import files
+from experiments.errors import UsageError
 from sim import Params, RunResult, presets, run
 from sim.provenance import versions
 
@@ -43,17 +43,13 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class InputError(ValueError):
-    """Bad command-line input, reported as one line."""
-
-
 def parse_sets(items: Sequence[str]) -> dict[str, str]:
     """`group.field=value` strings to a dict; malformed items are errors."""
     out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise InputError(f"--set {item!r}: expected group.field=value, "
+            raise UsageError(f"--set {item!r}: expected group.field=value, "
                              "e.g. governance.cadence_weeks=4")
         out[key.strip()] = value.strip()
     return out
@@ -145,20 +141,16 @@ def summary_table(comparison: Comparison) -> str:
 
 def check_destination(out: Path) -> None:
     """Refuse to replace a folder that alignsim did not write (it may hold someone's work)."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir())
-                                               and not (out / "run.json").exists())):
-        raise InputError(f"--out {out}: exists and was not written by alignsim run/compare; "
-                         "choose a new folder")
+    files.check_destination(out, "run.json",
+                            "was not written by alignsim run/compare; choose a new folder")
 
 
 def write_outputs(comparison: Comparison, params_by_arm: dict[str, Params], out: Path,
                   fmt: str, chart: bool, source: str) -> list[Path]:
     """Write weekly tables, summaries with provenance, and the chart into `out` atomically."""
     if fmt not in FORMATS:
-        raise InputError(f"--format {fmt!r}: allowed are {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+        raise UsageError(f"--format {fmt!r}: allowed are {', '.join(FORMATS)}")
+    with files.staged_folder(out) as staging:
         for arm, results in comparison.arms.items():
             weekly = pd.concat(
                 [r.weekly.assign(replicate=i, seed=r.seed) for i, r in enumerate(results)])
@@ -183,12 +175,6 @@ def write_outputs(comparison: Comparison, params_by_arm: dict[str, Params], out:
             burn_in = next(iter(params_by_arm.values())).burn_in_weeks
             fig = key_metrics_figure(first, burn_in_weeks=burn_in, source=source)
             save(fig, staging / "key_metrics")
-        if out.exists():
-            shutil.rmtree(out)  # checked by check_destination: an earlier alignsim run
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return sorted(out.iterdir())
 
 

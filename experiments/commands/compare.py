@@ -9,7 +9,6 @@ from pathlib import Path
 from experiments.errors import UsageError
 from experiments.single import (
     FORMATS,
-    InputError,
     build_params,
     check_destination,
     compare,
@@ -55,18 +54,15 @@ def handle(args: argparse.Namespace) -> int:
 
 def execute(names: list[str], args: argparse.Namespace, out: Path) -> int:
     """Validate everything, run, then write; shared by `run` and `compare`."""
-    try:
-        if args.weeks is not None and args.weeks < 1:
-            raise InputError(f"--weeks {args.weeks}: must be at least 1")
-        if args.replicates < 1:
-            raise InputError(f"--replicates {args.replicates}: must be at least 1")
-        if len(set(names)) != len(names):
-            raise InputError(f"presets {names}: each preset at most once")
-        sets = parse_sets(args.sets)
-        params = {name: build_params(name, sets, args.weeks) for name in names}
-        check_destination(out)
-    except InputError as err:
-        raise UsageError(str(err)) from None
+    if args.weeks is not None and args.weeks < 1:
+        raise UsageError(f"--weeks {args.weeks}: must be at least 1")
+    if args.replicates < 1:
+        raise UsageError(f"--replicates {args.replicates}: must be at least 1")
+    if len(set(names)) != len(names):
+        raise UsageError(f"presets {names}: each preset at most once")
+    sets = parse_sets(args.sets)
+    params = {name: build_params(name, sets, args.weeks) for name in names}
+    check_destination(out)
     progress = not args.quiet and sys.stderr.isatty()
     result = compare(params, args.seed, args.replicates, progress=progress)
     print(summary_table(result))
