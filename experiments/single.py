@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import files
+from experiments.design import replicate_seeds
 from experiments.errors import UsageError
 from sim import Params, RunResult, presets, run
 from sim.provenance import versions
@@ -77,15 +78,17 @@ class Comparison:
         return pd.DataFrame(rows)
 
 
-def replicate_seeds(seed: int, replicates: int) -> list[int]:
-    """Replicate seeds shared by every arm (common random numbers)."""
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
-
-
 def compare(params_by_arm: dict[str, Params], seed: int, replicates: int,
             progress: bool = False) -> Comparison:
-    seeds = [seed] if replicates == 1 else replicate_seeds(seed, replicates)
+    """Every arm on the same replicate seeds (common random numbers), derived from `seed` as an
+    experiment file with this seed and number of replicates derives them
+    (`experiments.design.replicate_seeds`), so both ways in run the same replicates."""
+    return run_arms(params_by_arm, replicate_seeds(seed, replicates), progress)
+
+
+def run_arms(params_by_arm: dict[str, Params], seeds: Sequence[int],
+             progress: bool = False) -> Comparison:
+    """Every arm on each of `seeds` as given."""
     jobs = [(arm, s) for s in seeds for arm in params_by_arm]
     iterator: Any = jobs
     if progress:
@@ -94,7 +97,7 @@ def compare(params_by_arm: dict[str, Params], seed: int, replicates: int,
     arms: dict[str, list[RunResult]] = {arm: [] for arm in params_by_arm}
     for arm, s in iterator:
         arms[arm].append(run(params_by_arm[arm], s))
-    return Comparison(arms, seeds)
+    return Comparison(arms, list(seeds))
 
 
 def format_value(value: float, kind: str) -> str:

@@ -13,6 +13,7 @@ from experiments.single import (
     check_destination,
     compare,
     parse_sets,
+    run_arms,
     summary_table,
     write_outputs,
 )
@@ -52,8 +53,13 @@ def handle(args: argparse.Namespace) -> int:
     return execute(args.presets, args, out)
 
 
-def execute(names: list[str], args: argparse.Namespace, out: Path) -> int:
-    """Validate everything, run, then write; shared by `run` and `compare`."""
+def execute(names: list[str], args: argparse.Namespace, out: Path, *,
+            seed_itself: bool = False) -> int:
+    """Validate everything, run, then write; shared by `run` and `compare`.
+
+    The replicates run on the seeds an experiment file with the same seed and replicates uses;
+    with `seed_itself` (`alignsim run`) a single replicate runs on ``--seed`` itself.
+    """
     if args.weeks is not None and args.weeks < 1:
         raise UsageError(f"--weeks {args.weeks}: must be at least 1")
     if args.replicates < 1:
@@ -64,7 +70,10 @@ def execute(names: list[str], args: argparse.Namespace, out: Path) -> int:
     params = {name: build_params(name, sets, args.weeks) for name in names}
     check_destination(out)
     progress = not args.quiet and sys.stderr.isatty()
-    result = compare(params, args.seed, args.replicates, progress=progress)
+    if seed_itself and args.replicates == 1:
+        result = run_arms(params, [args.seed], progress=progress)
+    else:
+        result = compare(params, args.seed, args.replicates, progress=progress)
     print(summary_table(result))
     reps = f"{args.replicates} replicate{'s' if args.replicates > 1 else ''}"
     source = (f"alignsim {' vs '.join(names)}; {reps}, base seed {args.seed}; "

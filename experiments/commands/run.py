@@ -22,4 +22,4 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / f"run-{args.preset}-seed{args.seed}"
-    return execute([args.preset], args, out)
+    return execute([args.preset], args, out, seed_itself=True)
