@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from experiments import charts
+from experiments.report import style as charts
 from sim import AlignmentModel, ParamError, Params, presets
 from sim.metrics import KOTLER_TYPES, kotler_type
 from sim.params import GROUPS, describe_allowed

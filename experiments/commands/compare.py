@@ -7,16 +7,13 @@ import sys
 from pathlib import Path
 
 from experiments.errors import UsageError
-from experiments.single import (
+from experiments.report.run_outputs import (
     FORMATS,
-    build_params,
     check_destination,
-    compare,
-    parse_sets,
-    run_arms,
     summary_table,
     write_outputs,
 )
+from experiments.single import build_params, compare, parse_sets, run_arms
 from sim import presets
 
 

@@ -167,7 +167,7 @@ def test_morris_and_latin_hypercube_designs_get_their_indices(kind: str) -> None
 
 
 def test_values_read_as_a_client_expects() -> None:
-    from experiments.charts import format_value
+    from experiments.report.style import format_value
 
     assert format_value("win_rate", 0.2261) == "22.6%"
     assert format_value("win_rate", 0.0123, signed=True) == "+1.2 pp"

@@ -9,15 +9,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from experiments.analysis import Sensitivity, lower_case, short_arm
-from experiments.charts import (
-    OKABE_ITO,
-    apply_style,
-    axis_label,
-    finish,
-    format_value,
-    metric_label,
-    set_axis_format,
-)
+from experiments.report.figures.frame import apply_style, finish, set_axis_format
+from experiments.report.style import OKABE_ITO, axis_label, format_value, metric_label
 
 
 def _level(value: object) -> str:

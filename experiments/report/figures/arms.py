@@ -12,14 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from experiments.charts import (
-    apply_style,
-    axis_label,
-    finish,
-    format_value,
-    metric_label,
-    set_axis_format,
-)
+from experiments.report.figures.frame import apply_style, finish, set_axis_format
+from experiments.report.style import axis_label, format_value, metric_label
 
 Look = Mapping[str, tuple[str, str]]
 """Arm label -> (display name, colour), in the order arms are shown."""

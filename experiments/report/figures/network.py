@@ -21,10 +21,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from experiments.charts import apply_style, finish
+from experiments.report.figures.frame import apply_style, finish
+from experiments.report.style import department_colour
 
-DEPARTMENT_COLOURS = {"marketing": "#E69F00", "sales": "#0072B2", "revenue": "#009E73",
-                      "finance": "#666666"}
 WORKERS = ("sales_rep", "marketer")
 """Roles that choose each week whether to cooperate; leaders are drawn as squares."""
 CHECKED = ("cooperation_sales", "cooperation_marketing", "trust_sales_in_marketing",
@@ -108,7 +107,7 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
                     lw=0.9 if e.cross else 0.5, alpha=0.7 if e.cross else 1.0,
                     zorder=1 if e.cross else 0)
         for r in snap.nodes.itertuples():
-            colour = DEPARTMENT_COLOURS.get(r.department, "#999999")
+            colour = department_colour(r.department)
             leader = r.role not in WORKERS
             x, y = pos[r.id]
             ax.scatter([x], [y], s=110 if leader else 55, marker="s" if leader else "o",
@@ -125,8 +124,8 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
     for ax in list(grid.flat)[n:]:
         ax.set_visible(False)
     present = sorted(set().union(*(set(s.nodes["department"]) for s in panels.values())))
-    handles = [Line2D([], [], marker="o", ls="", mfc=DEPARTMENT_COLOURS.get(d, "#999999"),
-                      mec=DEPARTMENT_COLOURS.get(d, "#999999"),
+    handles = [Line2D([], [], marker="o", ls="", mfc=department_colour(d),
+                      mec=department_colour(d),
                       label="revenue (CRO)" if d == "revenue" else d) for d in present]
     handles += [
         Line2D([], [], marker="o", ls="", mfc="white", mec="#555555", mew=1.6,
