@@ -23,7 +23,7 @@ from experiments.report.context import Context
 from experiments.report.figures import save
 from experiments.report.page import Page
 from experiments.report.steps import steps
-from experiments.report.style import arm_colour
+from experiments.report.style import arm_colour, colour_key, short_arm
 from experiments.spec import ExperimentSpec, parse_spec
 from experiments.store import load, read_manifest, status
 
@@ -72,7 +72,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     chosen = _metrics(runs, metrics)
     done = analysis.finished(runs)
     order = analysis.arm_order(done)
-    look = {arm: (analysis.short_arm(arm), arm_colour(analysis.colour_key(runs, arm), i))
+    look = {arm: (short_arm(arm), arm_colour(colour_key(runs, arm), i))
             for i, arm in enumerate(order)}
     base = _baseline(order, look, baseline) if spec.design == "factorial" else order[0]
     notes = _notes(state)

@@ -6,11 +6,13 @@ zero, a lead of 0.05 on a 0-1 scale), and otherwise says there is no clear diffe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from experiments import analysis
-from experiments.report.style import metric_label
+from experiments.report.style import lower_case, metric_label, sentence_case, short_arm
 
 
 def comparison_heading(paired_vs_top: pd.DataFrame, metric: str,
@@ -25,17 +27,17 @@ def comparison_heading(paired_vs_top: pd.DataFrame, metric: str,
         return label
     level = others[others["verdict"] == analysis.UNCLEAR]["arm"].tolist()
     if not level:
-        name = analysis.sentence_case(look[top][0])
-        return f"{name} has the highest {analysis.lower_case(label)}"
+        name = sentence_case(look[top][0])
+        return f"{name} has the highest {lower_case(label)}"
     if len(level) == len(others):
         return f"{label}: no clear difference between the arms"
-    label = analysis.lower_case(label)
+    label = lower_case(label)
     if len(level) > 2:
         return (f"{len(level) + 1} of {len(rows)} arms share the highest {label}, led by "
                 f"{look[top][0]}")
     names = [look[a][0] for a in [top, *level]]
     joined = ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{analysis.sentence_case(joined)} share the highest {label}"
+    return f"{sentence_case(joined)} share the highest {label}"
 
 
 def top_arm(means: pd.DataFrame, metric: str) -> str:
@@ -68,7 +70,7 @@ def trajectory_heading(paths: pd.DataFrame, look: dict[str, tuple[str, str]]) ->
     if not claims:
         return "Trust and cooperation: no arm ends clearly ahead"
     if len(claims) == 2 and claims[0][0] == claims[1][0]:
-        return f"{analysis.sentence_case(look[claims[0][0]][0])} ends with the most trust and " \
+        return f"{sentence_case(look[claims[0][0]][0])} ends with the most trust and " \
                "cooperation"
     text = ", ".join(f"{look[arm][0]} with {words}" for arm, words in claims)
     return f"Trust and cooperation: {text} at the end"
@@ -79,8 +81,8 @@ def heatmap_heading(table: pd.DataFrame, metric: str) -> str:
 
     def level(factor: object, value: object) -> str:
         if factor == "preset":
-            return analysis.short_arm(f"preset={value}")
-        return analysis.short_arm(f"{factor}={value}")
+            return short_arm(f"preset={value}")
+        return short_arm(f"{factor}={value}")
 
     return (f"{metric_label(metric)} is highest at {level(table.index.name, table.index[row])}, "
             f"{level(table.columns.name, table.columns[col])}")
@@ -89,9 +91,52 @@ def heatmap_heading(table: pd.DataFrame, metric: str) -> str:
 def sensitivity_heading(result: analysis.Sensitivity) -> str:
     key = {"sobol": "ST", "morris": "mu_star", "rbd_fast": "S1"}[result.method]
     ranked = result.table[key].sort_values(ascending=False)
-    label = analysis.lower_case(metric_label(result.metric))
+    label = lower_case(metric_label(result.metric))
     first = metric_label(str(ranked.index[0]))
     if len(ranked) == 1 or ranked.iloc[0] > 2 * max(ranked.iloc[1], 0):
-        return analysis.sentence_case(f"{first} drives most of the variation in {label}")
-    return analysis.sentence_case(
+        return sentence_case(f"{first} drives most of the variation in {label}")
+    return sentence_case(
         f"{label} depends mostly on {first} and {metric_label(str(ranked.index[1]))}")
+
+
+def describe_difference(row: pd.Series, arm_name: str, baseline_name: str,
+                        fmt: Callable[[float], str], metric_name: str, *,
+                        relative: bool = True) -> str:
+    """One sentence, e.g. 'Joint: revenue is higher than finance-led by $24.5k (+2%; 95% CI
+    $11.5k to $38.8k).' `fmt` formats a difference; `relative` adds the change in percent."""
+    if row["arm"] == row["baseline"]:
+        return f"{arm_name} is the baseline."
+    spread = f"95% CI {fmt(row['low'])} to {fmt(row['high'])}"
+    if row["verdict"] == analysis.UNCLEAR:
+        return (f"{arm_name}: no clear difference in {metric_name} from {baseline_name} "
+                f"({fmt(row['difference'])}; {spread}).")
+    rel = ""
+    if relative and np.isfinite(row["relative"]):
+        pct = row["relative"] * 100
+        rel = f"{pct:+.1f}%; " if abs(pct) < 10 else f"{pct:+.0f}%; "
+    return (f"{arm_name}: {metric_name} is {row['verdict']} than {baseline_name} by "
+            f"{fmt(abs(row['difference']))} ({rel}{spread}).")
+
+
+def describe_box(box: analysis.FailureBox, label: Callable[[str], str] = str,
+                 fmt: Callable[[float], str] = "{:.3g}".format) -> str:
+    """Where alignment fails, in words: the share of low runs, and the parameter ranges of the
+    box (`analysis.failure_box`) with how many of the runs and of the low ones it holds."""
+    name = lower_case(label(box.metric))
+    intro = (f"{box.share_overall:.0%} of the {box.n_runs} runs have a low {name} "
+             f"(below {fmt(box.threshold)}, the lowest {box.quantile:.0%} of runs).")
+    if not box.limits:
+        return intro + " No parameter range concentrates them: low values are spread " \
+                       "across the design."
+    conditions = []
+    for param, (lo, hi) in box.limits.items():
+        full_lo, full_hi = box.ranges[param]
+        if lo > full_lo and hi < full_hi:
+            conditions.append(f"{label(param)} is between {lo:.3g} and {hi:.3g}")
+        elif lo > full_lo:
+            conditions.append(f"{label(param)} is at least {lo:.3g}")
+        else:
+            conditions.append(f"{label(param)} is at most {hi:.3g}")
+    return (f"{intro} When {' and '.join(conditions)}, {box.share_inside:.0%} of runs are "
+            f"low: this box holds {box.support:.0%} of the runs and {box.coverage:.0%} of "
+            "all low ones.")

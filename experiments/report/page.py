@@ -7,9 +7,16 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from experiments import analysis
 from experiments.report.context import Context
-from experiments.report.style import format_value, metric_kind, metric_label
+from experiments.report.headings import describe_box, describe_difference
+from experiments.report.style import (
+    format_value,
+    lower_case,
+    metric_kind,
+    metric_label,
+    sentence_case,
+    short_arm,
+)
 
 
 class Page:
@@ -65,10 +72,10 @@ class Page:
         for metric in self.ctx.metrics:
             rows = paired[(paired["metric"] == metric) & (paired["arm"] != self.ctx.baseline)]
             out[metric] = [
-                analysis.describe_difference(
-                    r, analysis.sentence_case(look[r["arm"]][0]), base_name,
+                describe_difference(
+                    r, sentence_case(look[r["arm"]][0]), base_name,
                     lambda v, m=metric: format_value(m, v, signed=True).lstrip("+"),
-                    analysis.lower_case(metric_label(metric)),
+                    lower_case(metric_label(metric)),
                     relative=metric_kind(metric) != "pct")
                 for _, r in rows.iterrows()]
         return out
@@ -94,7 +101,7 @@ class Page:
         out = []
         box = self.tables.get("_box")
         if box is not None:
-            out.append(box.describe(label=metric_label))
+            out.append(describe_box(box, label=metric_label))
         for result in self.tables.get("_sensitivity", []):
             if result.table.empty:
                 out.append(f"{metric_label(result.metric)}: no sensitivity indices "
@@ -196,7 +203,7 @@ class Page:
 
 
 def _level(value: object) -> str:
-    return analysis.short_arm(f"preset={value}")
+    return short_arm(f"preset={value}")
 
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:

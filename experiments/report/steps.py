@@ -24,7 +24,7 @@ from experiments.report.headings import (
     trajectory_heading,
     waterfall_heading,
 )
-from experiments.report.style import metric_label
+from experiments.report.style import metric_label, sentence_case
 
 # Weekly metrics drawn over time: (weekly column, summary metric it matches, smoothing weeks).
 TIME_SERIES = (
@@ -152,7 +152,7 @@ def _network_step(ctx: Context, network_week: int | None, t: dict[str, Any]
                                        week, row)
     cross = {arm: int(p.edges["cross"].sum()) for arm, p in panels.items()}
     most, least = max(cross, key=cross.get), min(cross, key=cross.get)  # type: ignore[arg-type]
-    heading = (f"{analysis.sentence_case(ctx.look[most][0])} keeps the most marketing-sales ties "
+    heading = (f"{sentence_case(ctx.look[most][0])} keeps the most marketing-sales ties "
                f"({cross[most]} vs {cross[least]} for {ctx.look[least][0]})"
                if cross[most] != cross[least] else f"The people network in week {week}")
     fig = figures.network_figure(panels, source=ctx.source, heading=heading,

@@ -14,7 +14,13 @@ cheaply; `experiments.report.figures.frame` applies it to matplotlib.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from experiments.spec import PRESET_FACTOR
 from sim.presets import KOTLER_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # -- colours -------------------------------------------------------------------------------------
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -47,6 +53,15 @@ def arm_colour(arm: str, position: int = 0) -> str:
 
 def department_colour(department: str) -> str:
     return DEPARTMENT_COLOURS.get(department, OTHER_DEPARTMENT_COLOUR)
+
+
+def colour_key(runs: pd.DataFrame, arm: str) -> str:
+    """The value that picks an arm's colour: its preset when the preset varies, else the label."""
+    if PRESET_FACTOR in runs.columns:
+        values = runs.loc[runs["arm"] == arm, PRESET_FACTOR]
+        if len(values):
+            return str(values.iloc[0])
+    return str(arm)
 
 
 # -- words -----------------------------------------------------------------------------------------
@@ -188,3 +203,56 @@ def console_value(value: float, kind: str) -> str:
     if kind == "ratio":
         return f"{value:.2f}"
     return f"{value:,.1f}"
+
+
+# -- arms in words ----------------------------------------------------------------------------
+def short_arm(label: str) -> str:
+    """A readable arm name: ``preset=joint, governance.cadence_weeks=4`` -> ``joint, cadence
+    weeks 4``."""
+    parts = []
+    pieces = str(label).split(", ")
+    # The preset (the governance arm) first: "merged, budget structure separate".
+    pieces.sort(key=lambda piece: not piece.startswith(f"{PRESET_FACTOR}="))
+    for part in pieces:
+        name, sep, value = part.partition("=")
+        if not sep:
+            parts.append(part.replace("_", " "))
+        elif name == PRESET_FACTOR:
+            parts.append(_words(value))
+        else:
+            field_name = name.rsplit(".", 1)[-1]
+            if field_name.endswith("_weeks"):
+                parts.append(f"{field_name[:-6].replace('_', ' ')} {value} wk")
+            elif _is_number(value):
+                parts.append(f"{field_name.replace('_', ' ')} {value}")
+            else:  # a named level says what it is: "shared pool", not "budget structure ..."
+                parts.append(_words(value))
+    return ", ".join(parts)
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return value in ("true", "false")
+    return True
+
+
+def _words(value: str) -> str:
+    """A level in words: ``finance_led`` -> ``finance-led``, ``cro`` -> ``CRO``."""
+    if value == "cro":
+        return "CRO"
+    return value.replace("_led", "-led").replace("_", " ")
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter only (``mQL`` stays as written, ``CRO`` too)."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_case(text: str) -> str:
+    """Lower-case a label's first word unless it is an acronym (MQL, ARM, CRO)."""
+    first, _, rest = text.partition(" ")
+    if first.isupper() and len(first) > 1:
+        return text
+    return first.lower() + (" " + rest if rest else "")

@@ -11,6 +11,8 @@ import pytest
 
 from experiments import analysis, load
 from experiments.design import arms
+from experiments.report.headings import describe_box, describe_difference
+from experiments.report.style import short_arm
 from experiments.spec import spec_from_dict
 
 
@@ -81,7 +83,7 @@ def test_pairing_removes_the_shared_noise_and_gives_plain_verdicts() -> None:
     means = analysis.arm_means(runs, ["m"]).set_index("arm")
     # Unpaired, the +1 is lost in the market noise: the intervals of a and b overlap widely.
     assert means.loc["preset=b", "low"] < means.loc["preset=a", "high"]
-    sentence = analysis.describe_difference(paired.loc["preset=b"].rename(None).to_dict()
+    sentence = describe_difference(paired.loc["preset=b"].rename(None).to_dict()
                                             | {"arm": "preset=b"}, "B", "A",
                                             "{:.2f}".format, "revenue")
     assert sentence.startswith("B: revenue is higher than A by 1.00 (")
@@ -106,12 +108,12 @@ def test_weekly_bands_and_rates_smoothed_as_ratios_of_sums() -> None:
 
 
 def test_short_arm_names() -> None:
-    assert analysis.short_arm("preset=finance_led") == "finance-led"
-    assert analysis.short_arm("preset=cro") == "CRO"
-    assert (analysis.short_arm("governance.budget_structure=shared_pool, preset=joint")
+    assert short_arm("preset=finance_led") == "finance-led"
+    assert short_arm("preset=cro") == "CRO"
+    assert (short_arm("governance.budget_structure=shared_pool, preset=joint")
             == "joint, shared pool")
-    assert analysis.short_arm("preset=joint, behaviour.plan_step=0.05") == "joint, plan step 0.05"
-    assert analysis.short_arm("preset=joint, governance.cadence_weeks=4") == "joint, cadence 4 wk"
+    assert short_arm("preset=joint, behaviour.plan_step=0.05") == "joint, plan step 0.05"
+    assert short_arm("preset=joint, governance.cadence_weeks=4") == "joint, cadence 4 wk"
 
 
 def test_failure_box_finds_a_planted_region_in_few_conditions() -> None:
@@ -126,7 +128,7 @@ def test_failure_box_finds_a_planted_region_in_few_conditions() -> None:
     assert box.limits["p.a"][1] == pytest.approx(0.3, abs=0.05)
     assert box.limits["p.b"][0] == pytest.approx(0.5, abs=0.05)
     assert box.share_inside > 0.8
-    text = box.describe()
+    text = describe_box(box)
     assert "a is at most" in text and "b is at least" in text
 
 

@@ -8,9 +8,16 @@ import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from experiments.analysis import Sensitivity, lower_case, short_arm
+from experiments.analysis import Sensitivity
 from experiments.report.figures.frame import apply_style, finish, set_axis_format
-from experiments.report.style import OKABE_ITO, axis_label, format_value, metric_label
+from experiments.report.style import (
+    OKABE_ITO,
+    axis_label,
+    format_value,
+    lower_case,
+    metric_label,
+    short_arm,
+)
 
 
 def _level(value: object) -> str:
