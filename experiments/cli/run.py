@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.commands.compare import add_run_options, execute
+from experiments.cli.compare import add_run_options, execute
 from sim import presets
 
 

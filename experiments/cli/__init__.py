@@ -1,21 +1,22 @@
 """The `alignsim` command: a thin face that parses, validates and calls the Python API.
 
-Each subcommand lives in `experiments/commands/<name>.py` and exposes
-``register(subparsers) -> None``, which adds its parser and sets ``handler`` (a function of the
-parsed args returning an exit code). Input errors are `UsageError`s (or `ParamError`s): one line
-on stderr, exit code 2, no traceback.
+The top floor: it may import everything below and nothing imports it. Each subcommand is a
+module of this package that exposes ``register(subparsers) -> None``, which adds its parser and
+sets ``handler`` (a function of the parsed args returning an exit code). Input errors are
+`UsageError`s (or `ParamError`s): one line on stderr, exit code 2, no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
+from experiments.cli import app, compare, presets, report, run, runs, sweep
 from experiments.errors import UsageError
 from sim.params import ParamError
 
-COMMAND_MODULES = ("run", "compare", "presets", "sweep", "runs", "report", "app")
+COMMANDS = (run, compare, presets, sweep, runs, report, app)
+"""In the order `alignsim --help` lists them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Agent-based simulator of sales-marketing alignment under governance rules.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"experiments.commands.{name}").register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return parser
 
 
@@ -41,9 +42,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"alignsim {args.command}: interrupted", file=sys.stderr)
         return 130
 
-
-if __name__ == "__main__":
-    # Run as `python -m experiments.cli`, this file is loaded as __main__ and again as
-    # experiments.cli by the commands; call the imported one so its UsageError is the one caught.
-    from experiments.cli import main as _main
-    sys.exit(_main())
