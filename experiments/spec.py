@@ -204,7 +204,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
             check.fail("output.weekly_metrics", kept, "each metric at most once")
         known = known_weekly_metrics()
         for metric in weekly_metrics:
-            if known is not None and metric not in known:
+            if metric not in known:
                 check.fail("output.weekly_metrics", metric,
                            "the model's weekly metrics: " + ", ".join(known))
     else:
@@ -253,15 +253,13 @@ def _seed_from_name(name: Any) -> int:
     return int.from_bytes(digest[:8], "big") & _MAX_SEED
 
 
-def known_weekly_metrics() -> list[str] | None:
-    """Names of the model's weekly metrics, or None where the model does not list them (the
-    runner then checks the names against each run's weekly table)."""
-    try:
-        from sim.metrics import weekly_reporters
+def known_weekly_metrics() -> list[str]:
+    """Names of the model's weekly metrics."""
+    # Imported here: only a file that keeps some weekly metrics needs the model's metrics (and
+    # Mesa behind them).
+    from sim.metrics import weekly_reporters
 
-        return list(weekly_reporters())
-    except (ImportError, AttributeError, TypeError):
-        return None
+    return list(weekly_reporters())
 
 
 def _factor(check: Checker, key: str, dotted: str, raw: Any, design: str) -> Factor:
