@@ -14,7 +14,7 @@ from experiments.errors import UsageError
 from experiments.report import build_report
 from experiments.spec import parse_spec
 from experiments.store import open_store
-from tests.analysis.conftest import SMALL
+from tests.experiments.conftest import SMALL_OWNERS
 
 
 def _references(index: Path) -> list[str]:
@@ -97,7 +97,7 @@ def test_empty_and_missing_stores_give_one_clear_message(tmp_path: Path) -> None
     with pytest.raises(UsageError, match="not a results folder"):
         build_report(tmp_path / "plain")
     empty = tmp_path / "empty"
-    open_store(empty, parse_spec(SMALL)).close()
+    open_store(empty, parse_spec(SMALL_OWNERS)).close()
     with pytest.raises(UsageError, match=r"no finished runs to report \(0 of 9 planned\)"):
         build_report(empty)
     assert not (empty / "report").exists()
@@ -152,7 +152,7 @@ def test_failed_runs_are_left_out_and_counted(small_store: Path, tmp_path: Path)
 def test_a_single_arm_has_no_differences_section(tmp_path: Path) -> None:
     from experiments.runner import run_experiment
 
-    text = SMALL.replace('preset = ["finance_led", "joint", "cro"]', "").replace(
+    text = SMALL_OWNERS.replace('preset = ["finance_led", "joint", "cro"]', "").replace(
         "replicates = 3", "replicates = 2").replace("weeks = 30", "weeks = 12")
     run_experiment(parse_spec(text), tmp_path / "one", workers=0, quiet=True)
     report = build_report(tmp_path / "one", n_boot=100)

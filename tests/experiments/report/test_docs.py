@@ -12,7 +12,7 @@ from PIL import Image
 
 from experiments.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOC = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
 SPEC = "experiments/specs/planning_owner.toml"
 SMALLER = """

@@ -84,7 +84,7 @@ def test_unreachable_scheduler_exit_2_nothing_written(write_spec: Callable[..., 
     alignsim = str(Path(sys.executable).with_name("alignsim"))
     done = subprocess.run([alignsim, "sweep", str(write_spec()),
                            "--out", str(out)], env=env, capture_output=True, text=True,
-                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+                          timeout=120, cwd=Path(__file__).resolve().parents[3])
     assert done.returncode == 2
     assert done.stderr.startswith("alignsim sweep: error: --scheduler tcp://127.0.0.1:1: "
                                   "cannot reach a Dask scheduler there")
