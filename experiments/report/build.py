@@ -22,7 +22,7 @@ from experiments.errors import UsageError
 from experiments.report.context import Context
 from experiments.report.figures import save
 from experiments.report.page import Page
-from experiments.report.steps import steps
+from experiments.report.steps import report_steps
 from experiments.report.style import arm_colour, colour_key, short_arm
 from experiments.spec import ExperimentSpec, parse_spec
 from experiments.store import load, read_manifest, status
@@ -83,7 +83,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     with files.staged_folder(out) as tmp:
         (tmp / "figures").mkdir()
         (tmp / "tables").mkdir()
-        tasks = steps(ctx, network_week, n_boot)
+        tasks = report_steps(ctx, network_week, n_boot)
         from tqdm import tqdm
 
         written: list[Path] = []

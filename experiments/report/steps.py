@@ -38,13 +38,14 @@ MAX_NETWORK_PANELS = 6
 Step = Callable[[dict[str, Any]], tuple[str, str, str, Figure] | None]
 
 
-def steps(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
+def report_steps(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
+    """Every step of the report of `ctx`, in the order of the page."""
     if ctx.spec.design == "factorial":
-        return _factorial_tasks(ctx, network_week, n_boot)
-    return _sampled_tasks(ctx, n_boot)
+        return _factorial_steps(ctx, network_week, n_boot)
+    return _sampled_steps(ctx, n_boot)
 
 
-def _factorial_tasks(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
+def _factorial_steps(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
     from experiments.report import figures
 
     runs, weekly, look, source = ctx.runs, ctx.weekly, ctx.look, ctx.source
@@ -163,7 +164,7 @@ def _network_step(ctx: Context, network_week: int | None, t: dict[str, Any]
             "stored parameters and seed).", fig)
 
 
-def _sampled_tasks(ctx: Context, n_boot: int) -> list[Step]:
+def _sampled_steps(ctx: Context, n_boot: int) -> list[Step]:
     from experiments.report import figures
 
     steps: list[Step] = []
