@@ -28,9 +28,9 @@ from app.workshop import (
     control,
     kotler_bands,
     kotler_label,
-    value_of,
 )
 from sim import ParamError, presets
+from sim.params import value_of
 
 TITLE = "alignsim workshop: sales and marketing under one rule or another"
 SPEEDS = {"slow": 1000, "normal": 400, "fast": 120, "fastest": 10}  # play interval, ms

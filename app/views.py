@@ -1,7 +1,7 @@
 """The dashboard's pictures: matplotlib views of each arm's weekly table and people network.
 
 Views only draw what the model already reports (``weekly_table()`` and ``network``), with the
-report's colours (`experiments.charts`), sized for a projector at 1280x720: few lines, large
+report's colours (`experiments.report.style`), sized for a projector at 1280x720: few lines, large
 type, one colour per arm, the week axis fixed to the whole run so a chart fills from left to
 right instead of rescaling. Each view keeps its figure and updates its artists' data every
 week rather than rebuilding it, which keeps a step's redraw well inside the 200 ms a room
@@ -27,11 +27,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from experiments.report.style import DEPARTMENT_COLOURS, department_colour
+
 DPI = 100
 SIZE = (4.6, 2.2)  # inches: 460x220 px, two per row beside the sidebar at 1280 wide
 FONT = 11
 SMOOTH_WEEKS = 4
-DEPARTMENT_COLOURS = {"marketing": "#7b3294", "sales": "#008837"}
 CROSS_TIE_COLOUR = "#e66101"
 A = TypeVar("A", bound=Artist)
 PNG = {"compress_level": 1}  # a quarter of the encoding time of the default, files ~20% larger
@@ -257,14 +258,14 @@ class NetworkView(View):
                                                           strict=False):
             graph = arm.network
             dept = nx.get_node_attributes(graph, "department")
-            bridge = {frozenset(DEPARTMENT_COLOURS)}
+            bridge = {frozenset(("marketing", "sales"))}
             across = [(pos[u], pos[v]) for u, v in graph.edges
                       if {dept.get(u), dept.get(v)} in bridge]
             inside = [(pos[u], pos[v]) for u, v in graph.edges
                       if {dept.get(u), dept.get(v)} not in bridge]
             within.set_segments(inside)
             cross.set_segments(across)
-            edge = [DEPARTMENT_COLOURS.get(str(dept.get(n)), "0.1") for n in nodes]
+            edge = [department_colour(str(dept.get(n))) for n in nodes]
             cooperating = arm.cooperating or {}
             face = [e if cooperating.get(n) else "white"
                     for n, e in zip(nodes, edge, strict=True)]

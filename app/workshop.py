@@ -15,10 +15,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from experiments import charts
+from experiments.report.style import KOTLER_NAMES, OKABE_ITO, arm_colour
 from sim import AlignmentModel, ParamError, Params, presets
-from sim.metrics import KOTLER_TYPES, kotler_type
-from sim.params import GROUPS, describe_allowed
+from sim.metrics import kotler_type
+from sim.params import describe_allowed, field_kind, field_of, value_of
 
 # The governance levers the page offers, in the order the room meets them.
 GOVERNANCE_FIELDS = (
@@ -64,17 +64,12 @@ class Control:
 
 
 def control(dotted: str) -> Control:
-    """The control for a dotted parameter name, read from the field's declaration in sim."""
-    group, _, name = dotted.partition(".")
-    if group not in GROUPS:
-        raise ParamError(dotted, None, f"a field of one of the groups {', '.join(GROUPS)}")
-    fields = {f.name: f for f in dataclasses.fields(type(getattr(Params(), group)))}
-    if name not in fields:
-        raise ParamError(dotted, None, f"a field of {group}")
-    fld = fields[name]
+    """The control for a dotted parameter name, read from the field's declaration in sim (a
+    ParamError naming the known fields if there is none)."""
+    fld = field_of(dotted)
     meta = fld.metadata
-    kind = "select" if meta.get("choices") else str(fld.type)
-    label = name.replace("_", " ")
+    kind = "select" if meta.get("choices") else field_kind(fld).__name__
+    label = dotted.rpartition(".")[2].replace("_", " ")
     hi = meta.get("hi")
     return Control(
         name=dotted, label=label, kind=kind, doc=meta["doc"], allowed=describe_allowed(fld),
@@ -83,11 +78,6 @@ def control(dotted: str) -> Control:
         lo=float(meta["lo"]) if meta.get("lo") is not None else 0.0,
         hi=float(min(hi, SLIDER_CAPS.get(dotted, hi))) if hi is not None else 1.0,
     )
-
-
-def value_of(params: Params, dotted: str) -> Any:
-    group, _, name = dotted.partition(".")
-    return getattr(getattr(params, group), name)
 
 
 @dataclass(frozen=True)
@@ -219,8 +209,8 @@ def kotler_bands() -> list[tuple[str, float, float]]:
     types = [kotler_type(x) for x in grid]
     bands: list[tuple[str, float, float]] = []
     for x, t in zip(grid, types, strict=True):
-        if not bands or bands[-1][0] != KOTLER_TYPES[t]:
-            bands.append((KOTLER_TYPES[t], float(x), float(x)))
+        if not bands or bands[-1][0] != KOTLER_NAMES[t]:
+            bands.append((KOTLER_NAMES[t], float(x), float(x)))
         bands[-1] = (bands[-1][0], bands[-1][1], float(x))
     # each band runs up to where the next begins
     return [(name, lo, bands[k + 1][1] if k + 1 < len(bands) else hi)
@@ -228,15 +218,15 @@ def kotler_bands() -> list[tuple[str, float, float]]:
 
 
 def kotler_label(row: pd.Series) -> str:
-    """This week's Kotler relationship type of an arm, as sim reports it."""
-    return KOTLER_TYPES[int(row["alignment_type"])]
+    """This week's Kotler relationship type of an arm, as sim reports it, by name."""
+    return KOTLER_NAMES[int(row["alignment_type"])]
 
 
 def arm_colours(workshop: Workshop) -> list[str]:
     """The report's colour of each arm's preset; a second arm never repeats the first's."""
     colours: list[str] = []
     for position, arm in enumerate(workshop.arms):
-        colour = charts.arm_colour(arm.preset, position)
-        spare = (c for c in charts.OKABE_ITO if c not in colours)
+        colour = arm_colour(arm.preset, position)
+        spare = (c for c in OKABE_ITO if c not in colours)
         colours.append(colour if colour not in colours else next(spare))
     return colours

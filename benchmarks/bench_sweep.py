@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from experiments.design import plan
-from experiments.runner import run_experiment, usable_cores
+from experiments.engines import usable_cores
+from experiments.runner import run_experiment
 from experiments.spec import ExperimentSpec, spec_from_dict
 
 SHORT_RUN = {"org.n_reps": 5, "org.n_marketers": 2, "burn_in_weeks": 2}

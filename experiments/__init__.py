@@ -1,4 +1,6 @@
-"""Batch work on top of `sim`: single-run reports, experiment files, sweeps, analysis, charts.
+"""Batch work on top of `sim`, one floor per package: the engine here (experiment files, designs,
+the sweep runner, the results store, single runs, errors), then `experiments.analysis`,
+`experiments.report` and the command line `experiments.cli` on top.
 
 The experiment API in one breath: ``spec = load_spec("file.toml")``, ``run_experiment(spec)``
 (any executor, resumable), ``runs, weekly = load("results/<name>")``.

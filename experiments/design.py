@@ -11,11 +11,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from experiments.spec import ExperimentSpec
+if TYPE_CHECKING:
+    # For annotations only: reading a spec checks its arms with this module.
+    from experiments.spec import ExperimentSpec
 
 
 @dataclass(frozen=True)

@@ -5,26 +5,22 @@ as they arrive (in this, the coordinating process) and drops each future once st
 stays flat however long the sweep. Runs are grouped into tasks of roughly `task_seconds` each
 (sized from the measured run time) so that per-task overhead stays small.
 
-Engines: the default is a local process pool sized to the cores (fork start method where it is
-safe); a pool whose worker died is rebuilt and the unfinished runs go on, up to `max_rebuilds`
-times. ``scheduler="tcp://HOST:PORT"`` (or DASK_SCHEDULER_ADDRESS) runs the same sweep on a Dask
+Engines (`experiments.engines`): the default is a local process pool sized to the cores; a pool
+whose worker died is rebuilt and the unfinished runs go on, up to `max_rebuilds` times.
+``scheduler="tcp://HOST:PORT"`` (or DASK_SCHEDULER_ADDRESS) runs the same sweep on a Dask
 cluster; Dask reschedules the tasks of a worker that dies.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import multiprocessing
 import os
-import signal
 import sys
-import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +30,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from experiments.design import PlannedRun, n_runs, plan
+from experiments.engines import Engine, open_engine
+from experiments.errors import SweepAborted
 from experiments.spec import ExperimentSpec, load_spec
 from experiments.store import DONE, FAILED, ResultsStore, open_store
 
@@ -41,10 +39,6 @@ RunFn = Callable[[Any, int], Any]
 """``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``."""
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
-
-
-class SweepAborted(RuntimeError):
-    """The sweep could not go on (e.g. worker processes kept dying); stored runs are kept."""
 
 
 @dataclass
@@ -103,7 +97,7 @@ def run_experiment(
     folder = Path(out) if out is not None else Path("results") / spec.name
     scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if executor is None and workers is
                               None else None)
-    with _engine(executor, scheduler, workers) as engine:
+    with open_engine(executor, scheduler, workers) as engine:
         store = open_store(folder, spec, engine=engine.name, fresh=fresh, chunk_runs=chunk_runs,
                            flush_seconds=flush_seconds)
         sweep = _Sweep(spec, store, engine, run_fn, task_seconds=task_seconds,
@@ -156,133 +150,10 @@ def thin_weekly(weekly: pd.DataFrame, keep: tuple[str, ...] | None, every_weeks:
     return table.reset_index(drop=True)
 
 
-def _worker_init() -> None:
-    """Pool workers leave Ctrl-C to the coordinator and exit when it dies, even by SIGKILL."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
-                     name="alignsim-parent-watch").start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-# -- engines -----------------------------------------------------------------------------------
-
-class _Engine:
-    """An executor, how many tasks to keep in flight, and whether it can be rebuilt."""
-
-    def __init__(self, name: str, executor: Executor, slots: int,
-                 rebuild: Callable[[], Executor] | None = None) -> None:
-        self.name = name
-        self.executor = executor
-        self.slots = slots
-        self._rebuild = rebuild
-
-    @property
-    def rebuildable(self) -> bool:
-        return self._rebuild is not None
-
-    def rebuild(self) -> None:
-        assert self._rebuild is not None
-        with contextlib.suppress(Exception):
-            self.executor.shutdown(wait=True, cancel_futures=True)
-        self.executor = self._rebuild()
-
-
-class _InProcess(Executor):
-    """Runs each task at submit, in this process (``workers=0``: for debugging and profiling)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as err:
-            future.set_exception(err)
-        return future
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def local_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers die with the coordinator; fork where it is safe.
-
-    Fork is fastest (workers inherit the imported model) but unsafe once this process runs
-    threads (a notebook, a Dask client), where the platform's safe default is used instead.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if "fork" in methods and threading.active_count() == 1 else None
-    if method is None and "forkserver" in methods:
-        method = "forkserver"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_worker_init)
-
-
-@contextlib.contextmanager
-def _engine(executor: Executor | None, scheduler: str | None, workers: int | None
-            ) -> Iterator[_Engine]:
-    if executor is not None:
-        yield _Engine(type(executor).__name__, executor, slots=2 * (workers or usable_cores()))
-        return
-    if scheduler:
-        yield from _dask_engine(scheduler)
-        return
-    n = usable_cores() if workers is None else workers
-    if n < 0:
-        raise ValueError(f"workers={n}: a count of processes (0 runs in this process)")
-    if n == 0:
-        yield _Engine("this process", _InProcess(), slots=1)
-        return
-    engine = _Engine(f"{n} local worker{'s' * (n != 1)}", local_pool(n), slots=2 * n,
-                     rebuild=lambda: local_pool(n))
-    try:
-        yield engine
-    finally:
-        engine.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _dask_engine(address: str) -> Iterator[_Engine]:
-    try:
-        from distributed import Client
-    except ImportError:
-        from experiments.cli import UsageError
-
-        raise UsageError(f"--scheduler {address}: Dask is not installed; install it with "
-                         "pip install 'alignsim[dask]'") from None
-    try:
-        # Waits up to Dask's distributed.comm.timeouts.connect (30 s; settable by the
-        # environment variable DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT).
-        client = Client(address)
-    except (OSError, ValueError) as err:
-        from experiments.cli import UsageError
-
-        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there "
-                         f"({type(err).__name__}: {err})".replace("\n", " ")) from None
-    try:
-        threads = sum(client.nthreads().values()) or 1
-        yield _Engine(f"Dask at {address}", client.get_executor(pure=False), slots=2 * threads)
-    finally:
-        client.close()
-
-
 # -- the sweep ---------------------------------------------------------------------------------
 
 class _Sweep:
-    def __init__(self, spec: ExperimentSpec, store: ResultsStore, engine: _Engine, run_fn: RunFn,
+    def __init__(self, spec: ExperimentSpec, store: ResultsStore, engine: Engine, run_fn: RunFn,
                  *, task_seconds: float, max_rebuilds: int, retry_failed: bool, quiet: bool
                  ) -> None:
         self.spec = spec

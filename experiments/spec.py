@@ -1,8 +1,9 @@
 """Experiment files: a TOML file read with `tomllib` and validated into an `ExperimentSpec`.
 
-Every check happens here, before anything runs or is written, and every error is one
-`SpecError` (a `UsageError`) whose message names the file, the key and what is allowed. The
-format is documented in ``docs/experiments.md``.
+Every check happens on reading (the value checks in `experiments.spec_checks`, the arms with
+`experiments.design`), before anything runs or is written, and every error is one `SpecError`
+(a `UsageError`) whose message names the file, the key and what is allowed. The format is
+documented in ``docs/experiments.md``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from experiments.cli import UsageError
+from experiments.design import arms
+from experiments.errors import UsageError
+from experiments.spec_checks import Checker, allowed
 from sim import presets
-from sim.params import GROUPS, BehaviourParams, GovernanceParams, MarketParams, OrgParams, Params
+from sim.params import GROUPS, Params, field_kind
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 SAMPLED = ("lhs", "sobol", "morris")
@@ -31,21 +33,8 @@ _TOP_KEYS = ("name", "description", "preset", "weeks", "replicates", "seed", "ov
 _DESIGN_KEYS = ("kind", "samples", "second_order", "levels")
 _OUTPUT_KEYS = ("weekly_metrics", "every_weeks")
 _RANGE_KEYS = ("min", "max")
-_GROUP_CLASSES: dict[str | None, type] = {
-    None: Params, "org": OrgParams, "market": MarketParams, "governance": GovernanceParams,
-    "behaviour": BehaviourParams,
-}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MAX_SEED = 2**63 - 1
-
-
-class SpecError(UsageError):
-    """An experiment file is invalid; the message names file, key and what is allowed."""
-
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        self.source = source
-        self.key = key
-        super().__init__(f"file {source}: key {key}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -138,7 +127,7 @@ def spec_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Experi
 
 def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
            ) -> ExperimentSpec:
-    check = _Checker(source)
+    check = Checker(source)
     check.keys("the file's top level", data, _TOP_KEYS, prefix="")
 
     name = data.get("name", default_name)
@@ -196,7 +185,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
     factors_raw = data.get("factors", {})
     if not isinstance(factors_raw, dict):
         check.fail("factors", factors_raw, "a table of parameter = [levels] or {min, max}")
-    factors = tuple(check.factor(key, dotted, value, design)
+    factors = tuple(_factor(check, key, dotted, value, design)
                     for dotted, value, key in _flatten("factors", factors_raw))
     if design in SAMPLED and not factors:
         check.fail("factors", {}, f"at least one factor with a range for a {design} design")
@@ -215,7 +204,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
             check.fail("output.weekly_metrics", kept, "each metric at most once")
         known = known_weekly_metrics()
         for metric in weekly_metrics:
-            if known is not None and metric not in known:
+            if metric not in known:
                 check.fail("output.weekly_metrics", metric,
                            "the model's weekly metrics: " + ", ".join(known))
     else:
@@ -234,10 +223,8 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
     return spec
 
 
-def _check_arms(spec: ExperimentSpec, check: _Checker) -> None:
+def _check_arms(spec: ExperimentSpec, check: Checker) -> None:
     """Build every arm's Params once, so rules that tie fields together fail before any run."""
-    from experiments.design import arms  # design imports this module
-
     for arm in arms(spec):
         try:
             spec.arm_params(arm.values)
@@ -266,148 +253,55 @@ def _seed_from_name(name: Any) -> int:
     return int.from_bytes(digest[:8], "big") & _MAX_SEED
 
 
-def field_of(dotted: str) -> dataclasses.Field | None:
-    """The dataclass field behind a dotted parameter name, or None if there is none."""
-    group, _, name = dotted.rpartition(".")
-    cls = _GROUP_CLASSES.get(group or None)
-    if cls is None:
-        return None
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in GROUPS}
-    return fields.get(name)
+def known_weekly_metrics() -> list[str]:
+    """Names of the model's weekly metrics."""
+    # Imported here: only a file that keeps some weekly metrics needs the model's metrics (and
+    # Mesa behind them).
+    from sim.metrics import weekly_reporters
+
+    return list(weekly_reporters())
 
 
-def known_weekly_metrics() -> list[str] | None:
-    """Names of the model's weekly metrics, or None where the model does not list them (the
-    runner then checks the names against each run's weekly table)."""
-    try:
-        from sim.metrics import weekly_reporters
-
-        return list(weekly_reporters())
-    except (ImportError, AttributeError, TypeError):
-        return None
-
-
-def known_fields() -> list[str]:
-    names = []
-    for group, cls in _GROUP_CLASSES.items():
-        for f in dataclasses.fields(cls):
-            if f.name not in GROUPS:
-                names.append(f.name if group is None else f"{group}.{f.name}")
-    return names
-
-
-def _kind(fld: dataclasses.Field) -> type:
-    return {"int": int, "float": float, "str": str, "bool": bool}[str(fld.type)]
-
-
-def _allowed(fld: dataclasses.Field) -> str:
-    meta, kind = fld.metadata, _kind(fld)
-    if meta.get("choices"):
-        return "one of " + ", ".join(meta["choices"])
-    if kind is bool:
-        return "true or false"
-    unit = f" {meta['unit']}" if meta.get("unit") else ""
-    what = "an integer" if kind is int else "a number"
-    return f"{what} in [{meta['lo']:g}, {meta['hi']:g}]{unit}"
+def _factor(check: Checker, key: str, dotted: str, raw: Any, design: str) -> Factor:
+    if design in SAMPLED:
+        return _range_factor(check, key, dotted, raw, design)
+    if _is_range(raw):
+        check.fail(key, raw, "a list of levels, e.g. [1, 2, 4], for a factorial design "
+                             "(a {min, max} range needs design.kind = lhs, sobol or morris)")
+    if not isinstance(raw, list):
+        check.fail(key, raw, "a list of levels, e.g. [1, 2, 4]")
+    if not raw:
+        check.fail(key, raw, "at least one level (an empty factor gives no runs)")
+    if dotted == PRESET_FACTOR:
+        for level in raw:
+            if not isinstance(level, str) or level not in presets.names():
+                check.fail(key, level, "presets: " + ", ".join(presets.names()))
+        levels: tuple[Any, ...] = tuple(raw)
+        kind: type = str
+    else:
+        kind = field_kind(check.field(key, dotted))
+        levels = tuple(check.value(key, dotted, level) for level in raw)
+    if len(set(levels)) != len(levels):
+        check.fail(key, raw, "distinct levels (a level is listed twice)")
+    return Factor(name=dotted, levels=levels, kind=kind)
 
 
-class _Checker:
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, key: str, value: Any, allowed: str, *, raw: bool = False) -> NoReturn:
-        if raw:
-            raise SpecError(self.source, key, allowed)
-        raise SpecError(self.source, key, f"{_show(value)} is not allowed; allowed: {allowed}")
-
-    def keys(self, where: str, table: dict[str, Any], allowed: tuple[str, ...], prefix: str
-             ) -> None:
-        for key in table:
-            if key not in allowed:
-                self.fail(prefix + key, None,
-                          f"unknown key in {where}; allowed keys: {', '.join(allowed)}", raw=True)
-
-    def integer(self, key: str, value: Any, *, lo: int, hi: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            self.fail(key, value, f"an integer in [{lo}, {hi}]")
-        return value
-
-    def field(self, key: str, dotted: str) -> dataclasses.Field:
-        fld = field_of(dotted)
-        if fld is None:
-            self.fail(key, None, f"unknown parameter {dotted!r}; parameters are "
-                                 f"{', '.join(known_fields())} (see `alignsim presets` and "
-                                 "docs/odd.md)", raw=True)
-        return fld
-
-    def value(self, key: str, dotted: str, value: Any) -> Any:
-        """A single value of the field's own TOML type, inside its range or choices."""
-        fld = self.field(key, dotted)
-        kind, allowed = _kind(fld), _allowed(fld)
-        ok_type = (isinstance(value, bool) if kind is bool
-                   else isinstance(value, int) and not isinstance(value, bool) if kind is int
-                   else isinstance(value, int | float) and not isinstance(value, bool)
-                   if kind is float
-                   else isinstance(value, str))
-        if not ok_type:
-            self.fail(key, value, f"{allowed} (got a {type(value).__name__})")
-        choices = fld.metadata.get("choices")
-        if choices and value not in choices:
-            self.fail(key, value, allowed)
-        lo, hi = fld.metadata.get("lo"), fld.metadata.get("hi")
-        if lo is not None and not (lo <= value <= hi):  # also rejects NaN
-            self.fail(key, value, allowed)
-        return float(value) if kind is float else value
-
-    def factor(self, key: str, dotted: str, raw: Any, design: str) -> Factor:
-        if design in SAMPLED:
-            return self._range_factor(key, dotted, raw, design)
-        if _is_range(raw):
-            self.fail(key, raw, "a list of levels, e.g. [1, 2, 4], for a factorial design "
-                                "(a {min, max} range needs design.kind = lhs, sobol or morris)")
-        if not isinstance(raw, list):
-            self.fail(key, raw, "a list of levels, e.g. [1, 2, 4]")
-        if not raw:
-            self.fail(key, raw, "at least one level (an empty factor gives no runs)")
-        if dotted == PRESET_FACTOR:
-            for level in raw:
-                if not isinstance(level, str) or level not in presets.names():
-                    self.fail(key, level, "presets: " + ", ".join(presets.names()))
-            levels: tuple[Any, ...] = tuple(raw)
-            kind: type = str
-        else:
-            fld = self.field(key, dotted)
-            kind = _kind(fld)
-            levels = tuple(self.value(key, dotted, level) for level in raw)
-        if len(set(levels)) != len(levels):
-            self.fail(key, raw, "distinct levels (a level is listed twice)")
-        return Factor(name=dotted, levels=levels, kind=kind)
-
-    def _range_factor(self, key: str, dotted: str, raw: Any, design: str) -> Factor:
-        if dotted == PRESET_FACTOR:
-            self.fail(key, raw, f"a numeric parameter: a {design} design samples numeric ranges; "
-                                "choose the base preset with the top-level key 'preset'")
-        fld = self.field(key, dotted)
-        kind = _kind(fld)
-        if kind not in (int, float):
-            self.fail(key, raw, f"a numeric parameter: {dotted} is {_allowed(fld)}, which a "
-                                f"{design} design cannot sample (use a factorial design)")
-        if not isinstance(raw, dict) or set(raw) != set(_RANGE_KEYS):
-            self.fail(key, raw, f"a range {{min = ..., max = ...}} within {_allowed(fld)}")
-        lo = self.value(f"{key}.min", dotted, raw["min"])
-        hi = self.value(f"{key}.max", dotted, raw["max"])
-        if not lo < hi:
-            self.fail(key, raw, "min < max")
-        return Factor(name=dotted, lo=float(lo), hi=float(hi), kind=kind)
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
-    return repr(value)
-
+def _range_factor(check: Checker, key: str, dotted: str, raw: Any, design: str) -> Factor:
+    if dotted == PRESET_FACTOR:
+        check.fail(key, raw, f"a numeric parameter: a {design} design samples numeric ranges; "
+                             "choose the base preset with the top-level key 'preset'")
+    fld = check.field(key, dotted)
+    kind = field_kind(fld)
+    if kind not in (int, float):
+        check.fail(key, raw, f"a numeric parameter: {dotted} is {allowed(fld)}, which a "
+                             f"{design} design cannot sample (use a factorial design)")
+    if not isinstance(raw, dict) or set(raw) != set(_RANGE_KEYS):
+        check.fail(key, raw, f"a range {{min = ..., max = ...}} within {allowed(fld)}")
+    lo = check.value(f"{key}.min", dotted, raw["min"])
+    hi = check.value(f"{key}.max", dotted, raw["max"])
+    if not lo < hi:
+        check.fail(key, raw, "min < max")
+    return Factor(name=dotted, lo=float(lo), hi=float(hi), kind=kind)
 
 def dump_toml(data: Mapping[str, Any]) -> str:
     """Write the small TOML subset experiment files use (scalars, lists, tables, inline ranges)."""

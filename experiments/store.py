@@ -17,7 +17,6 @@ rerun skips them. A lock file keeps two sweeps from writing one folder at once.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import re
 import shutil
@@ -34,7 +33,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.cli import UsageError
+from experiments import files
+from experiments.errors import UsageError
 from experiments.spec import ExperimentSpec, parse_spec
 
 try:
@@ -55,31 +55,6 @@ LOCK_WAIT_S = 10.0
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder to sync it
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, write: Any) -> None:
-    """Write via `write(file)` to a temporary dot-name, sync, and rename into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        write(f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _write_json(path: Path, data: Any) -> None:
-    _write_atomic(path, lambda f: f.write(json.dumps(data, indent=2, default=str).encode()))
 
 
 @dataclass
@@ -140,7 +115,7 @@ class ResultsStore:
         self._lock()
         self.cleanup()
         if not existing.exists():
-            _write_atomic(existing, lambda f: f.write(self.spec.text.encode()))
+            files.write_atomic(existing, lambda f: f.write(self.spec.text.encode()))
         self._status = committed_status(folder)
         numbers = [int(m.group(1)) for p in (folder / "index").iterdir()
                    if (m := _CHUNK_RE.match(p.name))]
@@ -155,7 +130,7 @@ class ResultsStore:
                   f"this session runs {commit[:10]}; its tables will mix results of both "
                   "(use --fresh to start over)", file=sys.stderr)
         manifest["sessions"].append(self._session)
-        _write_json(folder / "manifest.json", manifest)
+        files.write_json(folder / "manifest.json", manifest)
 
     def _lock(self) -> None:
         if fcntl is None:
@@ -215,17 +190,17 @@ class ResultsStore:
         first = [*RUN_KEYS, *self.spec.varied]
         middle = [c for c in runs.columns if c not in first and c not in RUN_TAIL]
         runs = runs[[*first, *middle, *RUN_TAIL]]
-        _write_atomic(self.folder / "runs" / f"{name}.parquet",
+        files.write_atomic(self.folder / "runs" / f"{name}.parquet",
                       lambda f: pq.write_table(pa.Table.from_pandas(runs, preserve_index=False),
                                                f))
         if self._weekly:
             weekly = pd.concat(self._weekly, ignore_index=True)
-            _write_atomic(self.folder / "weekly" / f"{name}.parquet",
+            files.write_atomic(self.folder / "weekly" / f"{name}.parquet",
                           lambda f: pq.write_table(
                               pa.Table.from_pandas(weekly, preserve_index=False), f))
         ids = [str(r["run_id"]) for r in self._rows]
         self._before_commit(number)
-        _write_json(self.folder / "index" / f"{name}.json", {
+        files.write_json(self.folder / "index" / f"{name}.json", {
             "chunk": number, "runs": ids, "weekly": bool(self._weekly), "written": _now(),
         })
         self._status.update({str(r["run_id"]): str(r["status"]) for r in self._rows})
@@ -243,7 +218,7 @@ class ResultsStore:
             self._session.update({"ended": _now(), **(summary or {})})
             manifest["sessions"][-1] = self._session
             manifest["ended"] = self._session["ended"]
-            _write_json(self.folder / "manifest.json", manifest)
+            files.write_json(self.folder / "manifest.json", manifest)
         finally:
             if self._lock_file is not None:
                 self._lock_file.close()

@@ -46,7 +46,7 @@ class FakeServer:
 
 def test_binding_beyond_this_machine_warns_and_server_runs_offline(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from experiments.commands import app as command
+    from experiments.cli import app as command
 
     monkeypatch.setattr(command.subprocess, "Popen", FakeServer)
     port = free_port()

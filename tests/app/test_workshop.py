@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+import networkx as nx
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 from app import views
 from app.app import series
@@ -19,9 +21,10 @@ from app.workshop import (
     choose,
     control,
     kotler_bands,
-    value_of,
 )
+from experiments.report import style
 from sim import AlignmentModel, ParamError, Params, presets
+from sim.params import value_of
 
 SMALL = {"org.n_reps": 6, "org.n_marketers": 2}
 
@@ -156,3 +159,18 @@ def test_views_read_columns_the_model_reports() -> None:
               views.ALIGNMENT, "alignment_type"} | {column for _, column in views.WATERFALL}
     assert wanted <= set(table.columns)
     assert table[[views.ACCEPTANCE, views.WIN_RATE]].stack().between(0, 1).all()
+
+
+def test_departments_and_arms_wear_the_reports_colours() -> None:
+    """One palette (experiments.report.style) for the dashboard and the report."""
+    workshop = Workshop(WorkshopSetup(preset="cro", people=SMALL, compare_with="undefined"))
+    workshop.step()
+    arms = series(workshop)
+    assert [arm.colour for arm in arms] == [style.arm_colour("cro"), style.arm_colour("undefined")]
+    view = views.NetworkView(arms, workshop.weeks)
+    view.png(arms)
+    nodes, _, _, dots = view.artists[0]
+    department = nx.get_node_attributes(arms[0].network, "department")
+    drawn = [to_hex(colour) for colour in dots.get_edgecolors()]
+    assert drawn == [style.department_colour(department[n]) for n in nodes]
+    assert {"marketing", "sales", "revenue", "finance"} <= set(department.values())

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from experiments import store
+from experiments import files
 from experiments.runner import run_experiment
 from experiments.store import ResultsStore
 
@@ -44,7 +44,7 @@ def _hooks(pause_chunk: int | None, marker: str | None, slow: float) -> None:
 
 def _pause_in_write(chunk: int, marker: str) -> None:
     """Stop for good with half of chunk `chunk`'s weekly file written under its temporary name."""
-    write_atomic = store._write_atomic
+    write_atomic = files.write_atomic
 
     def half_then_stop(path: Path, write: Callable[[Any], Any]) -> None:
         if path.parent.name != "weekly" or path.name != f"chunk-{chunk:06d}.parquet":
@@ -59,7 +59,7 @@ def _pause_in_write(chunk: int, marker: str) -> None:
         time.sleep(3600)
         return None
 
-    store._write_atomic = half_then_stop
+    files.write_atomic = half_then_stop
 
 
 class _SlowRun:

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from experiments.runner import SweepAborted, run_experiment, thin_weekly
+from experiments.errors import SweepAborted
+from experiments.runner import run_experiment, thin_weekly
 from experiments.store import load
 from sim.params import Params
 from tests.experiments import fakes

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import UsageError
 from experiments.design import arms, n_runs
-from experiments.spec import SpecError, dump_toml, load_spec, parse_spec, spec_from_dict
+from experiments.errors import SpecError, UsageError
+from experiments.spec import dump_toml, load_spec, parse_spec, spec_from_dict
 from tests.experiments.conftest import SMALL
 
 SPECS = sorted((Path(__file__).parents[2] / "experiments" / "specs").glob("*.toml"))

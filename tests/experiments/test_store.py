@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from experiments import store as store_module
-from experiments.cli import UsageError
 from experiments.design import n_runs
+from experiments.errors import UsageError
 from experiments.runner import run_experiment
 from experiments.spec import load_spec
 from experiments.store import ResultsStore, leftovers, load, open_store, status

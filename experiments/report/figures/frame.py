@@ -1,0 +1,90 @@
+"""The shared frame of every chart: matplotlib set to the look of `experiments.report.style`,
+the finding as the title, what is plotted under it, a source line in small print, and saving
+(PNG at 200 dpi, SVG). Charts read result tables (weekly frames, summaries), never a live model.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from experiments.report.style import metric_kind, money
+
+DPI = 200
+
+
+def apply_style() -> None:
+    plt.rcParams.update({
+        "figure.facecolor": "white",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 9,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "font.family": "DejaVu Sans",
+    })
+
+
+def source_line(fig: Figure, text: str) -> None:
+    fig.text(0.01, 0.005, text, fontsize=6.5, color="#555555", ha="left", va="bottom")
+
+
+def save(fig: Figure, path_without_suffix: Path, formats: Sequence[str] = ("png",)) -> list[Path]:
+    """Save as PNG at 200 dpi (and other formats); returns the files written."""
+    written = []
+    for fmt in formats:
+        path = path_without_suffix.with_suffix(f".{fmt}")
+        fig.savefig(path, dpi=DPI, bbox_inches="tight")
+        written.append(path)
+    plt.close(fig)
+    return written
+
+
+def _percent(value: float, _pos: object = None) -> str:
+    points = value * 100
+    return f"{points:.0f}%" if abs(points - round(points)) < 1e-6 else f"{points:.1f}%"
+
+
+def set_axis_format(axis: object, name: str) -> None:
+    """Money or percent tick labels on a matplotlib Axis for the metric `name`."""
+    kind = metric_kind(name)
+    if kind == "money":
+        axis.set_major_formatter(FuncFormatter(money))  # type: ignore[attr-defined]
+    elif kind == "pct":
+        axis.set_major_formatter(FuncFormatter(_percent))  # type: ignore[attr-defined]
+
+
+def finish(fig: Figure, heading: str, source: str, subtitle: str = "") -> Figure:
+    """The shared frame: the finding as a bold title, what is plotted as a subtitle under it,
+    panels laid out below, the source line in small print at the foot. The heading is also the
+    figure's label (``fig.get_label()``), for alt text."""
+    height = fig.get_figheight()
+    fig.text(0.01, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=12.5,
+             fontweight="bold")
+    top = 1 - 0.5 / height
+    if subtitle:
+        # Wrapped by hand (about 15 characters of 8.5 pt text per inch) so the panels start
+        # below the last line.
+        lines = textwrap.wrap(subtitle, width=int(fig.get_figwidth() * 15))
+        fig.text(0.01, 1 - 0.42 / height, "\n".join(lines), fontsize=8.5, color="#333333",
+                 ha="left", va="top")
+        top = 1 - (0.6 + 0.15 * len(lines)) / height
+    fig.tight_layout(rect=(0, 0.2 / height, 1, top))
+    source_line(fig, source)
+    fig.set_label(heading)
+    return fig

@@ -1,0 +1,146 @@
+"""The people network at a chosen week, coloured by department, filled when cooperating.
+
+The chart takes plain data (`NetworkSnapshot`: a node table and an edge table), like every other
+chart. A results store keeps weekly metrics, not graphs, so `snapshot` rebuilds the graph of a
+stored run: the model is deterministic in (parameters, seed), so running the stored run's
+parameters and seed again up to the week gives its network exactly. The rebuild is checked
+against the stored weekly table (`NetworkSnapshot.matches_store`): if the model code changed
+since the sweep, the chart says so rather than pass off another network as the stored run's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from experiments.report.figures.frame import apply_style, finish
+from experiments.report.style import department_colour
+
+WORKERS = ("sales_rep", "marketer")
+"""Roles that choose each week whether to cooperate; leaders are drawn as squares."""
+CHECKED = ("cooperation_sales", "cooperation_marketing", "trust_sales_in_marketing",
+           "trust_marketing_in_sales")
+
+
+@dataclass(frozen=True)
+class NetworkSnapshot:
+    nodes: pd.DataFrame
+    """One row per person: id, department, role, cooperating (bool)."""
+    edges: pd.DataFrame
+    """One row per tie: source, target, cross (True between marketing and sales)."""
+    week: int
+    matches_store: bool | None = None
+    """Whether the rebuilt run agrees with the stored weekly metrics at `week` (None: not
+    checked)."""
+
+
+def snapshot(params: object, seed: int, week: int,
+             stored_week: Mapping[str, float] | None = None) -> NetworkSnapshot:
+    """Rebuild a stored run (same parameters, same seed) up to `week` and take its network.
+
+    `stored_week` is the stored weekly row of that run at that week; the rebuilt model's
+    cooperation and trust are checked against it.
+    """
+    from sim import AlignmentModel
+    from sim.metrics import weekly_reporters
+
+    model = AlignmentModel(params, seed=seed)  # type: ignore[arg-type]
+    for _ in range(week):
+        model.step()
+    graph = model.network
+    people = {a.unique_id: a for a in model.agents}
+    nodes = pd.DataFrame([
+        {"id": uid, "department": data["department"], "role": data["role"],
+         "cooperating": bool(getattr(people.get(uid), "cooperating", True))}
+        for uid, data in graph.nodes(data=True)])
+    depts = dict(graph.nodes(data="department"))
+    edges = pd.DataFrame([
+        {"source": u, "target": v,
+         "cross": {depts[u], depts[v]} == {"marketing", "sales"}}
+        for u, v in graph.edges], columns=["source", "target", "cross"])
+    matches = None
+    if stored_week is not None:
+        reporters = weekly_reporters()
+        checked = [c for c in CHECKED if c in stored_week]
+        matches = all(math.isclose(reporters[c](model), float(stored_week[c]), rel_tol=1e-9,
+                                   abs_tol=1e-12) for c in checked) if checked else None
+    return NetworkSnapshot(nodes=nodes, edges=edges, week=week, matches_store=matches)
+
+
+def _layout(snap: NetworkSnapshot) -> dict[int, np.ndarray]:
+    """Force-directed, started from marketing on the left and sales on the right, seeded."""
+    graph = nx.Graph()
+    graph.add_nodes_from(snap.nodes["id"])
+    graph.add_edges_from(zip(snap.edges["source"], snap.edges["target"], strict=True))
+    side = {"marketing": -1.0, "sales": 1.0}
+    rng = np.random.default_rng(7)
+    start = {int(r.id): np.array([side.get(r.department, 0.0), 0.0]) + rng.normal(0, 0.3, 2)
+             for r in snap.nodes.itertuples()}
+    return nx.spring_layout(graph, pos=start, seed=7, k=0.45, iterations=80)
+
+
+def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
+                   heading: str | None = None, titles: Sequence[str] | None = None
+                   ) -> Figure:
+    """One panel per snapshot (label -> snapshot): people coloured by department, filled when
+    cooperating that week, hollow when not; dark lines are ties between marketing and sales."""
+    apply_style()
+    n = len(panels)
+    cols = 2 if n == 4 else min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.7 * rows + 1.3), squeeze=False)
+    labels = list(panels)
+    for k, (ax, label) in enumerate(zip(grid.flat, labels, strict=False)):
+        snap = panels[label]
+        pos = _layout(snap)
+        for e in snap.edges.itertuples():
+            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
+            ax.plot([x0, x1], [y0, y1], color="#333333" if e.cross else "#CCCCCC",
+                    lw=0.9 if e.cross else 0.5, alpha=0.7 if e.cross else 1.0,
+                    zorder=1 if e.cross else 0)
+        for r in snap.nodes.itertuples():
+            colour = department_colour(r.department)
+            leader = r.role not in WORKERS
+            x, y = pos[r.id]
+            ax.scatter([x], [y], s=110 if leader else 55, marker="s" if leader else "o",
+                       facecolor=colour if r.cooperating else "white", edgecolor=colour,
+                       linewidth=1.6, zorder=2)
+        cross = int(snap.edges["cross"].sum())
+        workers = snap.nodes[snap.nodes["role"].isin(WORKERS)]
+        share = workers["cooperating"].mean() if len(workers) else float("nan")
+        name = titles[k] if titles else label
+        ax.set_title(f"{name}\n{cross} marketing-sales ties, {share:.0%} cooperating",
+                     loc="left", fontsize=9, fontweight="normal")
+        ax.set_axis_off()
+        ax.set_aspect("equal", adjustable="datalim")
+    for ax in list(grid.flat)[n:]:
+        ax.set_visible(False)
+    present = sorted(set().union(*(set(s.nodes["department"]) for s in panels.values())))
+    handles = [Line2D([], [], marker="o", ls="", mfc=department_colour(d),
+                      mec=department_colour(d),
+                      label="revenue (CRO)" if d == "revenue" else d) for d in present]
+    handles += [
+        Line2D([], [], marker="o", ls="", mfc="white", mec="#555555", mew=1.6,
+               label="not cooperating"),
+        Line2D([], [], marker="s", ls="", mfc="#555555", mec="#555555", label="leader"),
+        Line2D([], [], color="#333333", lw=0.9, label="marketing-sales tie"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
+               bbox_to_anchor=(0.5, 0.03))
+    week = next(iter(panels.values())).week
+    subtitle = (f"Who works with whom in week {week}, replicate 1 of each arm (rebuilt from the "
+                "stored parameters and seed)")
+    if any(s.matches_store is False for s in panels.values()):
+        subtitle += ("; NOTE: the model code changed since the sweep, so these rebuilt runs "
+                     "differ from the stored ones")
+    fig = finish(fig, heading or f"The people network in week {week}", source, subtitle)
+    fig.subplots_adjust(bottom=0.6 / fig.get_figheight() + 0.02)
+    return fig

@@ -1,0 +1,162 @@
+"""The report: every figure exists and opens at the stated size, index.html references only files
+that exist, partial, empty and missing stores, and the command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from experiments.cli import main
+from experiments.errors import UsageError
+from experiments.report import build_report
+from experiments.spec import parse_spec
+from experiments.store import open_store
+from tests.experiments.conftest import SMALL_OWNERS
+
+
+def _references(index: Path) -> list[str]:
+    return re.findall(r'(?:src|href)="([^"]+)"', index.read_text(encoding="utf-8"))
+
+
+def _check_folder(folder: Path) -> list[Path]:
+    """Every reference of index.html exists, is local, and every PNG opens at its stated size."""
+    index = folder / "index.html"
+    html = index.read_text(encoding="utf-8")
+    refs = _references(index)
+    assert refs, "index.html shows no figures"
+    for ref in refs:
+        assert "://" not in ref and not ref.startswith("/"), f"not self-contained: {ref}"
+        assert (folder / ref).is_file(), f"index.html references a missing file: {ref}"
+    pngs = sorted((folder / "figures").glob("*.png"))
+    for png in pngs:
+        assert png.with_suffix(".svg").is_file()
+        stated = re.search(rf'src="figures/{re.escape(png.name)}"[^>]*data-px="(\d+)x(\d+)"',
+                           html)
+        assert stated, f"{png.name} is not shown in index.html"
+        with Image.open(png) as image:
+            image.verify()
+        with Image.open(png) as image:
+            assert image.format == "PNG"
+            assert image.size == (int(stated.group(1)), int(stated.group(2)))
+            assert image.info["dpi"] == pytest.approx((200, 200), abs=0.5)
+            assert 600 <= image.size[0] <= 4000 and 400 <= image.size[1] <= 4000
+    assert (folder / "report.md").is_file()
+    for ref in re.findall(r"\]\((figures/[^)]+)\)", (folder / "report.md").read_text()):
+        assert (folder / ref).is_file()
+    return pngs
+
+
+@pytest.mark.slow
+def test_report_of_a_factorial_store(small_store: Path, tmp_path: Path) -> None:
+    report = build_report(small_store, tmp_path / "report", baseline="finance_led", n_boot=500)
+    pngs = _check_folder(report.folder)
+    names = {p.stem for p in pngs}
+    assert {"compare-alignment_index", "compare-revenue_usd_per_week", "weekly-alignment_index",
+            "weekly-revenue_usd", "waterfall", "trust-cooperation", "network"} <= names
+    assert set(report.figures) == set(pngs) | {p.with_suffix(".svg") for p in pngs}
+    assert report.missing == 0 and report.done == 9
+    html = (report.folder / "index.html").read_text(encoding="utf-8")
+    assert "Three planning owners, small firm" in html
+    assert "Differences from finance-led" in html
+    assert re.search(r"Joint: .* (higher|lower) than finance-led|Joint: no clear difference", html)
+    for table in ("arm_means", "paired", "funnel"):
+        assert (report.folder / "tables" / f"{table}.csv").is_file()
+    # The network was rebuilt from the stored parameters and seed, and matches the stored run.
+    assert "model code changed" not in html
+    # A rerun replaces its own report folder.
+    again = build_report(small_store, tmp_path / "report", n_boot=200)
+    assert (again.folder / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_report_of_a_sampled_store(sobol_store: Path, tmp_path: Path) -> None:
+    report = build_report(sobol_store, tmp_path / "report", n_boot=200)
+    pngs = _check_folder(report.folder)
+    assert "sensitivity-alignment_index" in {p.stem for p in pngs}
+    html = (report.folder / "index.html").read_text(encoding="utf-8")
+    assert "Where alignment fails" in html and "of the 32 runs have a low alignment index" in html
+
+
+def test_a_partial_store_still_reports_and_says_how_many_runs_are_missing(
+        partial_store: Path, tmp_path: Path) -> None:
+    report = build_report(partial_store, tmp_path / "report", n_boot=100)
+    assert report.missing == 3 and report.done == 6
+    _check_folder(report.folder)
+    html = (report.folder / "index.html").read_text(encoding="utf-8")
+    assert "6 of 9 planned runs are stored; 3 are missing" in html
+    assert "partial: 6 of 9 runs" in html
+
+
+def test_empty_and_missing_stores_give_one_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such folder"):
+        build_report(tmp_path / "nowhere")
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(UsageError, match="not a results folder"):
+        build_report(tmp_path / "plain")
+    empty = tmp_path / "empty"
+    open_store(empty, parse_spec(SMALL_OWNERS)).close()
+    with pytest.raises(UsageError, match=r"no finished runs to report \(0 of 9 planned\)"):
+        build_report(empty)
+    assert not (empty / "report").exists()
+
+
+def test_cli(small_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r"
+    assert main(["report", str(small_store), "--out", str(out), "--metrics", "win_rate",
+                 "--network-week", "10"]) == 0
+    assert f"{out / 'index.html'}" in capsys.readouterr().out
+    assert {p.stem for p in (out / "figures").glob("compare-*.png")} == {"compare-win_rate"}
+    cases = [
+        (["--metrics", "nonsense"], "--metrics nonsense: not a summary metric"),
+        (["--baseline", "nobody"], "--baseline nobody: not an arm of this experiment; arms are "
+                                   "finance_led, joint, cro"),
+        (["--network-week", "99"], "--network-week 99: must be between 1 and 30"),
+    ]
+    for extra, message in cases:
+        target = tmp_path / f"bad{len(extra[1])}"
+        assert main(["report", str(small_store), "--out", str(target), *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err
+        assert not target.exists()
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")
+    assert main(["report", str(small_store), "--out", str(tmp_path / "taken")]) == 2
+    assert "not an alignsim report folder" in capsys.readouterr().err
+    assert (tmp_path / "taken" / "notes.txt").read_text() == "mine"
+
+
+def test_failed_runs_are_left_out_and_counted(small_store: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from experiments.store import load
+
+    folder = tmp_path / "with_failure"
+    shutil.copytree(small_store, folder)
+    runs, _ = load(folder)
+    first = runs.iloc[0].to_dict()
+    spec = parse_spec((folder / "spec.toml").read_text(encoding="utf-8"))
+    store = open_store(folder, spec)
+    store.add({"run_id": first["run_id"], "arm": first["arm"], "replicate": first["replicate"],
+               "seed": first["seed"], "preset": first["preset"], "status": "failed",
+               "error": "ValueError: boom", "duration_s": 0.0}, None)
+    store.close()
+    report = build_report(folder, tmp_path / "report", n_boot=100)
+    assert report.failed == 1 and report.done == 8
+    html = (report.folder / "index.html").read_text(encoding="utf-8")
+    assert "1 runs failed and are left out" in html
+
+
+def test_a_single_arm_has_no_differences_section(tmp_path: Path) -> None:
+    from experiments.runner import run_experiment
+
+    text = SMALL_OWNERS.replace('preset = ["finance_led", "joint", "cro"]', "").replace(
+        "replicates = 3", "replicates = 2").replace("weeks = 30", "weeks = 12")
+    run_experiment(parse_spec(text), tmp_path / "one", workers=0, quiet=True)
+    report = build_report(tmp_path / "one", n_boot=100)
+    _check_folder(report.folder)
+    markdown = (report.folder / "report.md").read_text(encoding="utf-8")
+    assert "## Results by arm" in markdown and "Differences from" not in markdown
+    assert "Results over the design" not in markdown
