@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from sim.model import AlignmentModel
 
 Reporter = Callable[["AlignmentModel"], float]
-KOTLER_TYPES = ("Undefined", "Defined", "Aligned", "Integrated")
 # Every flow of the week is a column, but the squared scoring error, which only feeds
 # `scoring_accuracy`.
 FLOW_COLUMNS = tuple(f.name for f in fields(Flows) if f.name != "scoring_error_sq")
