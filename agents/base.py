@@ -16,9 +16,11 @@ import numpy as np
 from agents import learning, trust
 
 MARKETING_DEPT, SALES_DEPT, FINANCE_DEPT, REVENUE_DEPT = "marketing", "sales", "finance", "revenue"
-COOPERATE, DEFECT = 0, 1
 # Weight of this week's payoff in the running payoff that imitation compares.
 PAYOFF_MEMORY = 0.3
+# Sum of the initial Roth-Erev propensities (marketers' modes): how many payoff units of
+# experience the first split is worth (Erev & Roth 1998's initial strength).
+PROPENSITY_SCALE = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class LearningRates:
 
     forgetting: float
     experimentation: float
+    cooperation_learning_rate: float
     trust_rate: float
     loss_aversion: float
 
@@ -41,8 +44,9 @@ class Lessons:
     sanctioned: np.ndarray
     week: int
     rates: LearningRates
-    mqls_contacted: np.ndarray | None = None
-    mqls_opportunities: np.ndarray | None = None
+    rep_outcomes: dict[str, np.ndarray] | None = None
+    """Reps only: the week's outcomes per rep (leads contacted, accepted, found; how many
+    became opportunities), which their beliefs learn from."""
     win_rate: float = 0.0
 
 
@@ -56,15 +60,17 @@ class Person(mesa.Agent):
     role: str = ""
 
     def __init__(self, model: mesa.Model, rng: np.random.Generator, trust: float,
-                 cooperation: float, index: int = 0) -> None:
+                 cooperation_intercept: float, index: int = 0) -> None:
         super().__init__(model)
         self.index = index
         """Position among the people of this role: their row in per-role arrays."""
         self.personal_rng = rng
         self.trust = trust
         """Trust in the other department, 0-1."""
-        self.propensity = [cooperation * 10.0, (1.0 - cooperation) * 10.0]
-        """Roth-Erev propensities over (cooperate, defect); scale 10 = initial inertia."""
+        self.cooperation_intercept = cooperation_intercept
+        """What the person has learned cooperating pays: P(cooperate) = slope x trust + this."""
+        self.cooperation_probability = 0.0
+        """This week's chance to cooperate (what the choice was drawn with)."""
         self.cooperating = True
         self.payoff = 1.0
         """Running (exponentially weighted) payoff, normalised; what neighbours compare."""
@@ -73,16 +79,19 @@ class Person(mesa.Agent):
         self.last_offence_week = -10**6
 
 
-    def choose_cooperation(self, observed_other: float, slope: float, weight: float) -> None:
-        """Cooperate with the learned propensity, pulled toward what the other side did."""
-        p = learning.cooperation_probability(self.propensity, observed_other, slope, weight)
+    def choose_cooperation(self, slope: float) -> None:
+        """Cooperate for what it earned before, or in return for what one believes the other
+        side does (trust)."""
+        p = learning.cooperation_probability(self.cooperation_intercept, self.trust, slope)
+        self.cooperation_probability = p
         self.cooperating = bool(self.personal_rng.random() < p)
 
-    def learn_cooperation(self, payoff: float, forgetting: float, experimentation: float) -> None:
-        """Reinforce by payoff relative to the running payoff, then update the running one."""
-        chosen = COOPERATE if self.cooperating else DEFECT
-        self.propensity = learning.reinforce(self.propensity, chosen, payoff - self.payoff,
-                                             forgetting, experimentation)
+    def learn_cooperation(self, payoff: float, rate: float) -> None:
+        """Learn from the week's payoff against the running payoff, then update the running one
+        (also what neighbours compare when they imitate)."""
+        self.cooperation_intercept = learning.learn_intercept(
+            self.cooperation_intercept, rate, payoff, self.payoff, self.cooperating,
+            self.cooperation_probability)
         self.payoff += PAYOFF_MEMORY * (payoff - self.payoff)
 
     def update_trust(self, good: float, bad: float, rate: float, loss_aversion: float) -> None:
@@ -91,7 +100,7 @@ class Person(mesa.Agent):
     def learn(self, lessons: Lessons) -> None:
         """Reinforce the week's strategy, move trust on the week's events, record a sanction."""
         b, i = lessons.rates, self.index
-        self.learn_cooperation(float(lessons.payoff[i]), b.forgetting, b.experimentation)
+        self.learn_cooperation(float(lessons.payoff[i]), b.cooperation_learning_rate)
         self.update_trust(float(lessons.good[i]), float(lessons.bad[i]), b.trust_rate,
                           b.loss_aversion)
         if lessons.sanctioned[i]:

@@ -12,7 +12,6 @@ from agents import learning
 from agents.base import (
     FINANCE_DEPT,
     MARKETING_DEPT,
-    PAYOFF_MEMORY,
     REVENUE_DEPT,
     SALES_DEPT,
     Person,
@@ -24,14 +23,11 @@ LOBBYING_HOURS = (0.0, 4.0, 12.0)
 
 class Leader(Person):
     def __init__(self, model: mesa.Model, rng: np.random.Generator, trust: float,
-                 cooperation: float) -> None:
-        super().__init__(model, rng, trust, cooperation)
+                 cooperation_intercept: float) -> None:
+        super().__init__(model, rng, trust, cooperation_intercept)
         # Lobbying propensities over LOBBYING_HOURS levels: most leaders start not lobbying much.
         self.lobbying_propensity = [5.0, 3.0, 2.0]
         self.lobbying_level = 0
-        self.lobbying_payoff = 1.0
-        """Running payoff of lobbying decisions: the reference point reinforcement is
-        measured from."""
 
     @property
     def lobbying_hours(self) -> float:
@@ -43,9 +39,8 @@ class Leader(Person):
 
     def learn_lobbying(self, payoff: float, forgetting: float, experimentation: float) -> None:
         self.lobbying_propensity = learning.reinforce(
-            self.lobbying_propensity, self.lobbying_level, payoff - self.lobbying_payoff,
+            self.lobbying_propensity, self.lobbying_level, payoff,
             forgetting, experimentation)
-        self.lobbying_payoff += PAYOFF_MEMORY * (payoff - self.lobbying_payoff)
 
 
 class CMO(Leader):

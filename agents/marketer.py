@@ -17,9 +17,9 @@ class Marketer(Person):
     role = "marketer"
 
     def __init__(self, model: mesa.Model, rng: np.random.Generator, index: int,
-                 trust: float, cooperation: float, mode_volume: float,
+                 trust: float, cooperation_intercept: float, mode_volume: float,
                  mode_quality: float) -> None:
-        super().__init__(model, rng, trust, cooperation, index)
+        super().__init__(model, rng, trust, cooperation_intercept, index)
         self.mode_propensity = [10.0 * mode_volume, 10.0 * (1.0 - mode_volume - mode_quality),
                                 10.0 * mode_quality]
         self.mode = 1
@@ -28,12 +28,9 @@ class Marketer(Person):
         self.mode = learning.choose(self.mode_propensity, self.personal_rng.random())
 
     def learn(self, lessons: Lessons) -> None:
-        # The mode is reinforced against the running payoff as it stood before this week.
-        reference = self.payoff
         super().learn(lessons)
         b = lessons.rates
-        self.learn_mode(float(lessons.payoff[self.index]) - reference, b.forgetting,
-                        b.experimentation)
+        self.learn_mode(float(lessons.payoff[self.index]), b.forgetting, b.experimentation)
 
     def learn_mode(self, reinforcement: float, forgetting: float,
                    experimentation: float) -> None:

@@ -9,6 +9,18 @@ own prospects are overvalued by `prospect_bias` to the extent pay is on the rep'
 (1 - w_shared). Account work earns expansion (upsell) bookings, which count as the rep's own,
 and saves renewals, which earn a small commission under siloed pay and full credit under
 shared revenue.
+
+Acceptance: after first contact a rep accepts an MQL when working it on looks worth at least
+what the same hours would earn prospecting. The rep reads a lead's sales worth (fit and
+readiness to buy; funnel.handoff: a noisy read, discounted by low trust) and expects it to win
+in proportion: belief_win_per_worth x worth. So the bar on the read is (value per hour of
+prospecting) x (hours to work an accepted lead) / (belief_win_per_worth x MQL deal size), each
+as the rep perceives it. Everything that moves those values moves the bar: beliefs learned
+from experience, the own-prospect premium of siloed pay.
+
+Beliefs (chance a contacted MQL or an own prospect ends won; wins per unit of worth of an
+accepted MQL) are the rep's own record: running counts of wins over running counts of leads,
+each exponentially smoothed at BELIEF_RATE (wins lag the leads that made them by a cycle).
 """
 
 from __future__ import annotations
@@ -26,10 +38,12 @@ OPPORTUNITIES, MQL_FOLLOW_UP, ACCOUNTS, PROSPECTING = range(4)
 ACTIVITIES = ("opportunities", "mql_follow_up", "accounts", "prospecting")
 ALLOCATION_SHARPNESS = 2.0
 RENEWAL_COMMISSION = 0.3
-# Acceptance bar on the rep's read of a lead's fit (funnel.handoff discounts the read by trust).
-ACCEPT_BAR = 0.5
-# Weight of one week's experience in a rep's belief that an MQL closes.
+# Bounds of the acceptance bar on the rep's read of a lead's fit.
+ACCEPT_BAR_RANGE = (0.05, 0.95)
+# Weight of one week's experience in a rep's running counts of leads and wins.
 BELIEF_RATE = 0.1
+# Leads' worth of experience a rep's initial beliefs carry (the running counts start there).
+PRIOR_LEADS = 1.0
 # Share of hours a rep spends on accounts when behaviour is switched off (docking).
 FIXED_ACCOUNT_SHARE = 0.3
 
@@ -68,13 +82,18 @@ class SalesRep(Person):
     role = "sales_rep"
 
     def __init__(self, model: mesa.Model, rng: np.random.Generator, index: int,
-                 trust: float, cooperation: float, skill: float) -> None:
-        super().__init__(model, rng, trust, cooperation, index)
+                 trust: float, cooperation_intercept: float, skill: float) -> None:
+        super().__init__(model, rng, trust, cooperation_intercept, index)
         self.skill = skill
-        self.belief_mql_win = 0.08
-        """Believed chance that a contacted MQL ends won."""
-        self.belief_prospect_win = 0.18
-        """Believed chance that an own prospect ends won."""
+        # Running (exponentially weighted) counts of the rep's own leads and the wins they
+        # brought; each belief is a ratio of two, starting from PRIOR_LEADS leads' worth of
+        # prior experience.
+        self._experience = {
+            "contacted": PRIOR_LEADS, "won_from_contacted": PRIOR_LEADS * 0.08,
+            "accepted_worth": PRIOR_LEADS, "won_from_accepted": PRIOR_LEADS * 0.2,
+            "prospects": PRIOR_LEADS, "won_from_prospects": PRIOR_LEADS * 0.12,
+        }
+        self.accept_bar = ACCEPT_BAR_RANGE[0]
         self.hours = [0.0, 0.0, 0.0, 0.0]
         self.contacts = 0
         self._contact_carry = 0.0
@@ -94,11 +113,40 @@ class SalesRep(Person):
                     / max(econ.account_hours, 1e-9))
         return opp, mql, accounts, prospect
 
+    def set_acceptance_bar(self, econ: Economics) -> None:
+        """The read fit below which working an MQL on is worth less than prospecting."""
+        path = econ.qualification_rate * econ.opportunity_hours * econ.cycle_weeks
+        per_worth = self.belief_win_per_worth * econ.mql_deal_usd
+        prospect = self.perceived_values(econ)[PROSPECTING]
+        bar = prospect * path / max(per_worth, 1e-9)
+        self.accept_bar = min(max(bar, ACCEPT_BAR_RANGE[0]), ACCEPT_BAR_RANGE[1])
+
+    @property
+    def belief_mql_win(self) -> float:
+        """Believed chance that a contacted MQL ends won."""
+        return self._experience["won_from_contacted"] / self._experience["contacted"]
+
+    @property
+    def belief_win_per_worth(self) -> float:
+        """Believed chance that an accepted MQL ends won, per unit of its sales worth."""
+        return self._experience["won_from_accepted"] / self._experience["accepted_worth"]
+
+    @property
+    def belief_prospect_win(self) -> float:
+        """Believed chance that an own prospect ends won."""
+        return self._experience["won_from_prospects"] / self._experience["prospects"]
+
     def learn(self, lessons: Lessons) -> None:
         super().learn(lessons)
-        assert lessons.mqls_contacted is not None and lessons.mqls_opportunities is not None
-        self.update_belief(float(lessons.mqls_contacted[self.index]),
-                           float(lessons.mqls_opportunities[self.index]), lessons.win_rate)
+        row = lessons.rep_outcomes
+        assert row is not None
+        i = self.index
+        week = {"contacted": row["contacted"][i], "won_from_contacted": row["won_mqls"][i],
+                "accepted_worth": row["accepted_worth"][i],
+                "won_from_accepted": row["won_mqls"][i],
+                "prospects": row["prospects"][i], "won_from_prospects": row["won_prospects"][i]}
+        for name, seen in week.items():
+            self._experience[name] += BELIEF_RATE * (float(seen) - self._experience[name])
 
     def plan_week(self, workload: dict[str, list[int]], hours: float, feedback_hours: float,
                   econ: Economics, behaviour_on: bool) -> None:
@@ -108,12 +156,6 @@ class SalesRep(Person):
         self.allocate_time(Workload(max(own, 0.0), workload["pending"][i],
                                     workload["opportunities"][i], workload["accounts"][i]),
                            econ, behaviour_on)
-
-    def update_belief(self, contacted: float, opportunities: float, win_rate: float) -> None:
-        """Experience with marketing leads: wins to expect per contacted MQL, smoothed."""
-        if contacted > 0:
-            seen = min(opportunities / contacted, 1.0) * win_rate
-            self.belief_mql_win += BELIEF_RATE * (seen - self.belief_mql_win)
 
     def allocate_time(self, work: Workload, econ: Economics, behaviour_on: bool) -> None:
         demand = (

@@ -1,12 +1,15 @@
-"""Trust in the other department: moved by events, losses weighing more than gains, and pulled
-toward the trust of same-department colleagues one talks to.
+"""Trust in the other department: a belief about its reliability, built on events, losses
+weighing more than gains, and pulled toward the trust of same-department colleagues one talks
+to.
 
 A week's events for a person are counted as good (an MQL that became an opportunity, an MQL
-accepted and followed up, feedback received) and bad (an MQL that wasted a rep's time, an MQL
-left to rot, a budget decision seen as unfair, lobbying or blame by the other side). Trust moves
-by rate * (good - loss_aversion * bad) / (good + bad), toward 1 on balance-positive weeks and
-toward 0 on negative ones, so it stays in [0, 1]. Loss aversion 3:1 after the asymmetry of
-trust building and destruction (Slovic 1993; the issue's default).
+accepted, feedback received, a tied colleague seen cooperating) and bad (an MQL that wasted a
+rep's time, an MQL left to rot, a budget decision seen as unfair, a tied colleague seen
+defecting). Trust moves toward what the week suggests, good / (good + loss_aversion * bad): a
+bad event counts loss_aversion times a good one (3:1 after the asymmetry of trust building and
+destruction, Slovic 1993), so trust settles where good events outnumber bad ones by that ratio,
+not at a bound. The move is rate * min(events, 1) of the distance: a week with little to go on
+moves trust little. Politics (lobbying, blame) are shocks that take trust down directly.
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from __future__ import annotations
 
 def event_update(trust: float, good: float, bad: float, rate: float,
                  loss_aversion: float) -> float:
-    events = good + bad
-    if events <= 0:
+    weighted = good + loss_aversion * bad
+    if weighted <= 0:
         return trust
-    # A move of at most the whole distance to the bound, however strong the events.
-    delta = max(min(rate * (good - loss_aversion * bad) / events, 1.0), -1.0)
-    return trust + delta * (1.0 - trust) if delta > 0 else trust + delta * trust
+    target = good / weighted
+    return trust + rate * min(good + bad, 1.0) * (target - trust)
 
 
 def shock(trust: float, size: float) -> float:

@@ -45,6 +45,8 @@ ENABLEMENT_GOOD = 0.5
 REP_WASTED_WEIGHT = 0.5
 REP_REJECT_WEIGHT = 0.25
 MARKETER_REJECT_WEIGHT = 0.5
+# Weight of seeing a tied colleague in the other department cooperate (or not) this week.
+TIE_OBSERVATION = 0.5
 
 
 def _running(old: float, new: float) -> float:
@@ -66,7 +68,8 @@ def adapt(model: AlignmentModel) -> None:
     refs["marketer"] = _running(refs["marketer"], sum(marketer_own) / len(marketer_own))
     refs["shared"] = _running(refs["shared"], shared)
 
-    graduated = g.monitoring.sla_on and g.monitoring.graduated_sanctions
+    sla = g.monitoring.sla_on
+    graduated = sla and g.monitoring.graduated_sanctions
     sanctions = np.zeros(len(reps))
     for rep in reps:
         caught = int(ledger.rep["detections"][rep.index])
@@ -77,15 +80,20 @@ def adapt(model: AlignmentModel) -> None:
     rep_payoff = np.array([learning.payoff(rep_own[r.index], refs["rep"], shared,
                                            refs["shared"], w, sanctions[r.index]) for r in reps])
     # The SLA binds marketing too (MQLs to the agreed definition, acting on feedback): a
-    # marketer who does not cooperate this week is caught with the monitoring odds.
+    # marketer who does not cooperate this week is caught with the monitoring odds, and
+    # sanctioned where sanctions are graduated (as reps are).
     marketer_sanctions = np.zeros(len(marketers))
-    if graduated:
+    if sla:
         for i, marketer in enumerate(marketers):
             if not marketer.cooperating and (marketer.personal_rng.random()
                                              < g.monitoring.detection_prob):
-                recent = week - marketer.last_offence_week < OFFENCE_MEMORY_WEEKS
-                marketer_sanctions[i] = sanction_cost(1, marketer.sanctions if recent else 0,
-                                                      b.sanction_first, b.sanction_repeat)
+                ledger.marketer["detections"][i] += 1
+                model.flows.sla_detections += 1
+                if graduated:
+                    recent = week - marketer.last_offence_week < OFFENCE_MEMORY_WEEKS
+                    marketer_sanctions[i] = sanction_cost(
+                        1, marketer.sanctions if recent else 0, b.sanction_first,
+                        b.sanction_repeat)
     marketer_payoff = np.array([learning.payoff(marketer_own[i], refs["marketer"], shared,
                                                 refs["shared"], w, marketer_sanctions[i])
                                 for i in range(len(marketers))])
@@ -93,20 +101,21 @@ def adapt(model: AlignmentModel) -> None:
     feedback_share = cooperation_share(reps)
     enablement_share = cooperation_share(marketers)
     win_rate = recent_win_rate(model)
-    rates = LearningRates(b.learning_forgetting, b.learning_experimentation, b.trust_rate,
-                          b.loss_aversion)
+    rates = LearningRates(b.learning_forgetting, b.learning_experimentation,
+                          b.cooperation_learning_rate, b.trust_rate, b.loss_aversion)
     r, m = ledger.rep, ledger.marketer
+    seen = _tie_observations(model)
     rep_lessons = Lessons(
         payoff=rep_payoff,
-        good=r["good_mqls"] + ENABLEMENT_GOOD * enablement_share,
-        bad=REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"],
+        good=r["good_mqls"] + ENABLEMENT_GOOD * enablement_share + seen["rep_good"],
+        bad=REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"]
+        + seen["rep_bad"],
         sanctioned=sanctions > 0,
-        week=week, rates=rates,
-        mqls_contacted=r["contacted"], mqls_opportunities=r["good_mqls"], win_rate=win_rate)
+        week=week, rates=rates, rep_outcomes=r, win_rate=win_rate)
     marketer_lessons = Lessons(
         payoff=marketer_payoff,
-        good=m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"],
-        bad=MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"],
+        good=m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"] + seen["marketer_good"],
+        bad=MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"] + seen["marketer_bad"],
         sanctioned=marketer_sanctions > 0,
         week=week, rates=rates)
 
@@ -122,6 +131,21 @@ def adapt(model: AlignmentModel) -> None:
     model.cross_ties = network.cross_department_ties(model.network)
     _spill_trust(model)
     _imitate(model)
+
+
+def _tie_observations(model: AlignmentModel) -> dict[str, np.ndarray]:
+    """What people see of the other side first hand: across each cross-department tie, a rep
+    sees whether the marketer cooperated this week and the marketer sees the rep (a good or a
+    bad event of weight TIE_OBSERVATION each). Without ties people know the other side only
+    from the leads that pass between them."""
+    out = {name: np.zeros(len(model.reps)) for name in ("rep_good", "rep_bad")}
+    out |= {name: np.zeros(len(model.marketers)) for name in ("marketer_good", "marketer_bad")}
+    for marketer_uid, rep_uid in model.network.graph["cross"]:
+        rep, marketer = model.person_by_uid[rep_uid], model.person_by_uid[marketer_uid]
+        out["rep_good" if marketer.cooperating else "rep_bad"][rep.index] += TIE_OBSERVATION
+        out["marketer_good" if rep.cooperating else "marketer_bad"][marketer.index] += (
+            TIE_OBSERVATION)
+    return out
 
 
 def _lobbying_costs_trust(model: AlignmentModel) -> None:
@@ -154,8 +178,12 @@ def _blame(model: AlignmentModel) -> None:
 
 
 def _spill_trust(model: AlignmentModel) -> None:
+    """Trust is pulled toward that of same-department colleagues one talks to; the functional
+    leaders' too (they hear their teams), so nobody's trust is a fixed anchor."""
     rate = model.params.behaviour.trust_spillover
     people = [p for p in model.people_in_departments((SALES_DEPT, MARKETING_DEPT))]
+    people += [leader for leader in model.leaders.values()
+               if leader.department in (SALES_DEPT, MARKETING_DEPT)]
     targets = []
     for person in people:
         peers = model.colleagues[person.unique_id]
@@ -181,9 +209,9 @@ def _imitate(model: AlignmentModel) -> None:
                                                 b.imitation_noise)
         if person.personal_rng.random() < chance:
             adopted.append((person, model_peer))
-    copies = [(person, list(peer.propensity), getattr(peer, "mode_propensity", None))
+    copies = [(person, peer.cooperation_intercept, getattr(peer, "mode_propensity", None))
               for person, peer in adopted]
-    for person, propensity, modes in copies:
-        person.propensity = propensity
+    for person, intercept, modes in copies:
+        person.cooperation_intercept = intercept
         if modes is not None:
             person.mode_propensity = list(modes)

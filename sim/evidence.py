@@ -4,24 +4,26 @@ the last weeks) and its current stocks; neither changes state."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from agents.sales_rep import Economics
 from sim.customers import CHURN_CARED, CHURN_NEGLECTED, EXPANSION_PER_YEAR
-from sim.forecast import MARKETING_CLOSE_BELIEF, Evidence, ScorePool
+from sim.flows import BAND_FIELDS
+from sim.forecast import MARKETING_CLOSE_BELIEF, BandView, Evidence
 from sim.leads import Stage
 from sim.market import PROSPECT_MIX
 from sim.numerics import dot
 
 if TYPE_CHECKING:
+    from sim.governance import DataView
     from sim.model import AlignmentModel
 
 QUALIFICATION_PRIOR = 0.5
 CYCLE_PRIOR_WEEKS = 10.0
 PRIOR_WEIGHT = 10.0
-BAND_PRIOR_WEIGHT = 5.0
+# Reps who contact less than this share of the MQLs handed to them are working at capacity.
+SATURATED_CONTACT_SHARE = 0.95
 
 
 def _sum(model: AlignmentModel, key: str, weeks: int = 13) -> float:
@@ -83,55 +85,62 @@ def rep_economics(model: AlignmentModel) -> Economics:
     )
 
 
-def value_by_score(model: AlignmentModel) -> np.ndarray:
-    """Booked ARR per MQL in each score band over the history, shrunk toward the overall mean
-    so thin bands do not swing the plan."""
-    mqls = sum(h[0] for h in model.score_history)
-    won = sum(h[1] for h in model.score_history)
-    overall = float(won.sum() / mqls.sum()) if mqls.sum() > 0 else 0.0
-    return (won + BAND_PRIOR_WEIGHT * overall) / (mqls + BAND_PRIOR_WEIGHT)
-
-
-def build_evidence(model: AlignmentModel, pooled: bool) -> Evidence:
-    """The planner's view. Without pooled data or a scoreboard, marketing does not see what
-    became of its MQLs and assumes they close at MARKETING_CLOSE_BELIEF once accepted. Pooled
-    data (joint planning, a CRO) links outcomes to marketing's scores, so the planner sees what
-    a marginal MQL is worth; everyone else scales the average."""
-    mqls = _sum(model, "mqls")
-    weeks = max(min(len(model.history), 13), 1)
-    accepted = _sum(model, "mqls_accepted")
-    acceptance = _ratio(accepted, mqls, 0.5)
-    m = model.market
-    sees_outcomes = pooled or model.governance.visibility.marketing_sees_outcomes
-    if sees_outcomes:
-        value_per_mql = _ratio(_sum(model, "bookings_marketing_usd", 26), _sum(model, "mqls", 26),
-                               0.0)
+def band_view(model: AlignmentModel, view: DataView) -> BandView:
+    """The demand waterfall by score band over the history, as `view` lets a planner read it.
+    A planner who links outcomes to scores only through reps' feedback (marketing) blends what
+    it is told with its own belief that an accepted MQL closes at MARKETING_CLOSE_BELIEF."""
+    sums = {name: sum(week[name] for week in model.band_history) for name in BAND_FIELDS}
+    if not view.outcomes_by_score:
+        pipeline = None
+    elif view.outcomes_via_feedback:
+        believed = sums["accepted"] * MARKETING_CLOSE_BELIEF * _mql_deal(model)
+        pipeline = model.feedback_rate * sums["pipeline_usd"] + (
+            1 - model.feedback_rate) * believed
     else:
-        deal = dot(m.segment_weights(m.inquiry_mix), m.deal_size_usd)
-        value_per_mql = acceptance * MARKETING_CLOSE_BELIEF * deal
-    elasticity = model.params.market.spend_elasticity
+        pipeline = sums["pipeline_usd"]
+    return BandView(sums["exits"], sums["mqls"], sums["contacted"], sums["accepted"], pipeline)
+
+
+def _mql_deal(model: AlignmentModel) -> float:
+    m = model.market
+    return dot(m.segment_weights(m.inquiry_mix), m.deal_size_usd)
+
+
+def build_evidence(model: AlignmentModel, view: DataView) -> Evidence:
+    """The planner's view of the last weeks. Every planner sees the flows of the funnel; what
+    an MQL is worth it reads from outcomes where it sees them (the whole pipeline its MQLs
+    brought), through feedback where only reps' reports and a scoreboard show them (blended
+    with marketing's own belief), or not at all (finance: the average, scaled by acceptance)."""
+    weeks = max(min(len(model.history), 13), 1)
+    mqls = _sum(model, "mqls")
+    contacted = _sum(model, "mqls_contacted")
+    observed = _ratio(_sum(model, "pipeline_marketing_usd", 26), _sum(model, "mqls", 26), 0.0)
+    if view.outcomes_via_feedback:
+        acceptance = _ratio(_sum(model, "mqls_accepted", 26), _sum(model, "mqls", 26), 0.5)
+        believed = acceptance * MARKETING_CLOSE_BELIEF * _mql_deal(model)
+        pipeline_per_mql = model.feedback_rate * observed + (1 - model.feedback_rate) * believed
+    else:
+        pipeline_per_mql = observed
     pool = (model.leads.stage == Stage.NURTURE) | (model.leads.stage == Stage.INQUIRY)
-    won_cycle = cycle_weeks(model)
-    qual = qualification_rate(model)
-    arr = model.customers.arr.sum()
+    arr = float(model.customers.arr.sum())
+    org = model.params.org
     return Evidence(
         budget_usd=model.budget.total(),
-        elasticity=elasticity,
-        # The pool as scored this week, this week's new MQLs included: without them the share
-        # above the current threshold is near zero and any lower threshold looks like a flood.
-        pool=ScorePool(model.leads.score[pool | (model.leads.mql_week == model.week)],
-                       value_by_score(model) if pooled and model.score_history else None),
+        elasticity=model.params.market.spend_elasticity,
+        bands=band_view(model, view),
         mqls_per_week=mqls / weeks,
-        acceptance=acceptance,
-        value_per_mql_usd=value_per_mql,
+        pipeline_per_mql_usd=pipeline_per_mql,
         sales_usd_per_hour=_ratio(_sum(model, "bookings_sales_usd"),
                                   _sum(model, "prospecting_hours"), 0.0),
-        rep_hours_per_mql=model.params.org.mql_followup_hours
-        + acceptance * qual * model.params.org.opportunity_hours_per_week * won_cycle,
-        arr_usd=float(arr),
-        weekly_churn=_ratio(_sum(model, "churned_arr_usd"), float(arr) * weeks, 0.0),
-        cycle_weeks=won_cycle,
+        contact_hours_per_mql=org.mql_followup_hours,
+        hours_per_accepted_mql=qualification_rate(model) * org.opportunity_hours_per_week
+        * cycle_weeks(model),
+        contact_share=min(_ratio(contacted, mqls, 1.0), 1.0),
+        contact_capacity=(contacted / weeks if contacted < SATURATED_CONTACT_SHARE * mqls
+                          else math.inf),
+        arr_usd=arr,
+        weekly_churn=_ratio(_sum(model, "churned_arr_usd"), arr * weeks, 0.0),
+        cycle_weeks=cycle_weeks(model),
         nurture_pool=float(pool.sum()),
+        rejection_cost=model.params.behaviour.rejection_cost,
     )
-
-

@@ -32,6 +32,8 @@ class Flows:
     won_marketing: int = 0
     won_sales: int = 0
     lost: int = 0
+    pipeline_marketing_usd: float = 0.0
+    """Expected value (win probability x deal) of this week's new marketing opportunities."""
     bookings_marketing_usd: float = 0.0
     bookings_sales_usd: float = 0.0
     won_cycle_weeks: float = 0.0
@@ -65,9 +67,16 @@ BANDS = len(SCORE_BANDS)
 def score_band(scores: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(SCORE_BANDS, scores, side="right") - 1, 0, BANDS - 1)
 
+
 REP_FIELDS = ("pipeline_usd", "bookings_usd", "contacted", "accepted", "rejected", "overdue",
-              "detections", "good_mqls", "wasted_mqls", "expansion_usd")
-MARKETER_FIELDS = ("mqls", "accepted", "rejected", "overdue")
+              "detections", "good_mqls", "wasted_mqls", "expansion_usd", "prospects",
+              "good_prospects", "accepted_worth", "won_mqls", "won_prospects")
+MARKETER_FIELDS = ("mqls", "accepted", "rejected", "overdue", "detections")
+# The funnel by marketing's score band, what a demand-waterfall report shows: leads leaving the
+# nurture pool for the first time (by the highest score they reached: an MQL's score when it
+# was handed over, a lead that went stale its best), MQLs handed over, contacted and accepted,
+# and the expected value of the opportunities they became (win probability x deal value).
+BAND_FIELDS = ("exits", "mqls", "contacted", "accepted", "pipeline_usd")
 
 
 class Ledger:
@@ -79,16 +88,15 @@ class Ledger:
         self.marketer = {name: np.zeros(n_marketers) for name in MARKETER_FIELDS}
         self.contact_pairs = np.zeros((0, 2), dtype=np.int64)
         """(marketer, rep) pairs who dealt with one lead this week."""
-        self.mqls_by_band = np.zeros(BANDS)
-        self.won_value_by_band = np.zeros(BANDS)
-        """MQLs routed and marketing-sourced ARR won, by the lead's score band."""
+        self.band = {name: np.zeros(BANDS) for name in BAND_FIELDS}
 
     def reset(self) -> None:
-        for arr in (*self.rep.values(), *self.marketer.values()):
+        for arr in (*self.rep.values(), *self.marketer.values(), *self.band.values()):
             arr[:] = 0.0
         self.contact_pairs = np.zeros((0, 2), dtype=np.int64)
-        self.mqls_by_band[:] = 0.0
-        self.won_value_by_band[:] = 0.0
+
+    def add_band(self, name: str, scores: np.ndarray, weights: np.ndarray | None = None) -> None:
+        self.band[name] += np.bincount(score_band(scores), weights=weights, minlength=BANDS)
 
     def add_rep(self, name: str, owners: np.ndarray, weights: np.ndarray | None = None) -> None:
         n = len(self.rep[name])

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.flows import BANDS, Flows, Ledger, score_band
+from sim.flows import Flows, Ledger
 from sim.leads import MARKETING, NO_OWNER, NO_WEEK, SALES, LeadTable, Stage
 from sim.market import PROSPECT_MIX, Market
 from sim.numerics import dot
@@ -46,8 +46,6 @@ PROSPECT_FIT = (3.0, 3.0)
 NEW_READINESS = (2.0, 5.0)
 PROSPECT_READINESS = (2.0, 4.0)
 REP_JUDGEMENT_SD = 0.1
-# A rep with no trust in marketing reads a lead's fit at this share of its worth.
-TRUST_READ_FLOOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -121,16 +119,21 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
     r[pool] += nurture_gain * (1 - r[pool]) - nurture_decay * r[pool]
     leads.score[pool] = (SCORE_FIT_WEIGHT * leads.fit[pool]
                          + (1 - SCORE_FIT_WEIGHT) * r[pool] + scoring_sd * leads.score_z[pool])
+    np.maximum(leads.peak_score, np.where(pool, leads.score, -np.inf), out=leads.peak_score)
     eligible = (leads.returns == 0) | (week - leads.mql_week >= RECYCLE_WEEKS)
     new_mql = pool & eligible & (leads.score >= threshold)
     stale = pool & ~new_mql & ((week - leads.created_week) >= nurture_max_weeks)
     stage[pool & ~new_mql] = Stage.NURTURE
     stage[stale] = Stage.DISQUALIFIED
     flows.disqualified += int(stale.sum())
+    first_stale = stale & (leads.returns == 0)
+    ledger.add_band("exits", leads.peak_score[first_stale])
     idx = np.flatnonzero(new_mql)
     if len(idx) == 0:
         return
-    flows.mqls_new += int((leads.returns[idx] == 0).sum())
+    first = leads.returns[idx] == 0
+    flows.mqls_new += int(first.sum())
+    ledger.add_band("exits", leads.score[idx[first]])
     stage[idx] = Stage.MQL
     leads.mql_week[idx] = week
     leads.contact_week[idx] = NO_WEEK
@@ -139,10 +142,29 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
     leads.owner[idx] = order[np.arange(len(idx)) % len(order)]
     flows.mqls += len(idx)
     ledger.add_marketer("mqls", leads.marketer[idx])
-    ledger.mqls_by_band += np.bincount(score_band(leads.score[idx]), minlength=BANDS)
+    ledger.add_band("mqls", leads.score[idx])
     err = leads.score[idx] - (SCORE_FIT_WEIGHT * leads.fit[idx]
                               + (1 - SCORE_FIT_WEIGHT) * r[idx])
     flows.scoring_error_sq += dot(err, err)
+
+
+def qualify_probability(fit: np.ndarray, readiness: np.ndarray) -> np.ndarray:
+    return np.clip(QUALIFY_SLOPE * (0.5 * fit + 0.5 * readiness), *QUALIFY_BOUNDS)
+
+
+def win_factor(fit: np.ndarray, readiness: np.ndarray) -> np.ndarray:
+    """How fit and readiness scale an opportunity's win probability (1 at fit 0.5 and
+    readiness 0.5)."""
+    return (fit / 0.5) ** WIN_FIT_ELASTICITY * (WIN_READINESS_BASE + WIN_READINESS_SLOPE
+                                                  * readiness)
+
+
+def sales_worth(fit: np.ndarray, readiness: np.ndarray) -> np.ndarray:
+    """What a rep judges a lead on at first contact: its chance to qualify and win, from fit
+    and readiness to buy now (the need, budget and timing of BANT qualification), before the
+    segment's base rate. Experienced reps read it right on average (funnel.handoff adds their
+    noise and distrust)."""
+    return qualify_probability(fit, readiness) * win_factor(fit, readiness)
 
 
 def pending_mqls_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
@@ -152,8 +174,8 @@ def pending_mqls_per_rep(leads: LeadTable, n_reps: int) -> np.ndarray:
 
 def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
             gate: bool, followup_weeks: int, sla_on: bool, detection_prob: float,
-            forced_return: np.ndarray, untouched_decay: float, rng: np.random.Generator,
-            flows: Flows, ledger: Ledger) -> None:
+            forced_return: np.ndarray, untouched_decay: float, distrust_discount: float,
+            rng: np.random.Generator, flows: Flows, ledger: Ledger) -> None:
     """Reps contact their oldest MQLs up to their contact budget and accept or reject them;
     overdue MQLs are returned by cooperating reps and hoarded by the others.
 
@@ -179,11 +201,13 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     flows.mql_wait_weeks += float((week - leads.mql_week[met]).sum())
     leads.contact_week[met] = week
     ledger.add_rep("contacted", who)
+    ledger.add_band("contacted", leads.score[met])
     pairs = np.stack((leads.marketer[met], who), axis=1)
     ledger.contact_pairs = pairs[pairs[:, 0] >= 0]
+    worth = sales_worth(leads.fit[met], leads.readiness[met])
     if gate:
         # A rep reads fit with noise; low trust in marketing discounts what they read.
-        read = (leads.fit[met] * (TRUST_READ_FLOOR + (1 - TRUST_READ_FLOOR) * trust[who])
+        read = (worth * (1 - distrust_discount * (1 - trust[who]))
                 + REP_JUDGEMENT_SD * rng.standard_normal(len(met)))
         accept = read >= reps.accept_bar[who]
     else:
@@ -196,6 +220,8 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
         flows.sla_detections += int(silent.sum())
     took, refused = met[accept], met[~accept]
     ledger.add_rep("accepted", who[accept])
+    ledger.add_rep("accepted_worth", who[accept], worth[accept])
+    ledger.add_band("accepted", leads.score[took])
     ledger.add_rep("rejected", who[~accept])
     ledger.add_marketer("accepted", leads.marketer[took])
     ledger.add_marketer("rejected", leads.marketer[refused])
@@ -223,7 +249,8 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     expired = waiting[~give_back & ((week - leads.mql_week[waiting])
                                     >= UNTOUCHED_MQL_EXPIRY_WEEKS)]
     leads.stage[expired] = Stage.DISQUALIFIED
-    flows.mqls_never_contacted += len(expired)
+    # A hand-off that ends with no contact: handed back unworked, or left to expire.
+    flows.mqls_never_contacted += int(give_back.sum()) + len(expired)
     flows.disqualified += len(expired)
 
 
@@ -240,7 +267,8 @@ def hoarded_count(leads: LeadTable, week: int, followup_weeks: int) -> int:
 
 
 def add_prospects(leads: LeadTable, market: Market, week: int, per_rep: np.ndarray,
-                  heterogeneity: float, rng: np.random.Generator, flows: Flows) -> None:
+                  heterogeneity: float, rng: np.random.Generator, flows: Flows,
+                  ledger: Ledger) -> None:
     """Reps' own prospects enter as accepted leads (SAL) owned by the rep who found them."""
     n = int(per_rep.sum())
     if n == 0:
@@ -258,6 +286,7 @@ def add_prospects(leads: LeadTable, market: Market, week: int, per_rep: np.ndarr
         contact_week=np.full(n, week),
     )
     flows.prospects += n
+    ledger.add_rep("prospects", np.repeat(np.arange(len(per_rep)), per_rep))
 
 
 def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
@@ -267,8 +296,7 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     idx = np.flatnonzero(leads.stage == Stage.SAL)
     if len(idx) == 0:
         return
-    q, r = leads.fit[idx], leads.readiness[idx]
-    p_qualify = np.clip(QUALIFY_SLOPE * (0.5 * q + 0.5 * r), *QUALIFY_BOUNDS)
+    p_qualify = qualify_probability(leads.fit[idx], leads.readiness[idx])
     ok = rng.random(len(idx)) < p_qualify
     opp, dq = idx[ok], idx[~ok]
     leads.stage[dq] = Stage.DISQUALIFIED
@@ -277,9 +305,8 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     ledger.add_rep("wasted_mqls", leads.owner[wasted])
     seg = leads.segment[opp]
     q, r = leads.fit[opp], leads.readiness[opp]
-    win = (market.base_win_rate[seg] * (q / 0.5) ** WIN_FIT_ELASTICITY
-           * skill[leads.owner[opp]] * (1 + enablement_lift)
-           * (WIN_READINESS_BASE + WIN_READINESS_SLOPE * r))
+    win = (market.base_win_rate[seg] * win_factor(q, r) * skill[leads.owner[opp]]
+           * (1 + enablement_lift))
     leads.win_prob[opp] = np.clip(win, *WIN_BOUNDS)
     leads.cycle_left[opp] = (market.cycle_weeks[seg] * (CYCLE_BASE - CYCLE_READINESS_SLOPE * r)
                              * rng.lognormal(0.0, 0.25, len(opp)))
@@ -289,7 +316,12 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     leads.stage[opp] = Stage.SQL
     src = leads.source[opp]
     ledger.add_rep("pipeline_usd", leads.owner[opp], leads.win_prob[opp] * leads.deal_value[opp])
-    ledger.add_rep("good_mqls", leads.owner[opp[src == MARKETING]])
+    mkt = opp[src == MARKETING]
+    ledger.add_rep("good_mqls", leads.owner[mkt])
+    ledger.add_rep("good_prospects", leads.owner[opp[src == SALES]])
+    pipeline = leads.win_prob[mkt] * leads.deal_value[mkt]
+    ledger.add_band("pipeline_usd", leads.score[mkt], pipeline)
+    flows.pipeline_marketing_usd += float(pipeline.sum())
     flows.sqls_marketing += int((src == MARKETING).sum())
     flows.sqls_sales += int((src == SALES).sum())
 
@@ -326,9 +358,9 @@ def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
     flows.won_marketing += int(mkt.sum())
     flows.won_sales += int((~mkt).sum())
     value = leads.deal_value[won]
-    ledger.won_value_by_band += np.bincount(score_band(leads.score[won[mkt]]), weights=value[mkt],
-                                            minlength=BANDS)
     ledger.add_rep("bookings_usd", leads.owner[won], value)
+    ledger.add_rep("won_mqls", leads.owner[won[mkt]])
+    ledger.add_rep("won_prospects", leads.owner[won[~mkt]])
     flows.bookings_marketing_usd += float(value[mkt].sum())
     flows.bookings_sales_usd += float(value[~mkt].sum())
     flows.won_cycle_weeks += float((week - leads.opp_week[won]).sum())

@@ -8,7 +8,7 @@ model brief, and mechanisms read only those levers:
 4. what people are paid for                           -> `w_shared`
 5. monitoring and sanctions                           -> `Monitoring`
 plus the hand-off gate and scoring skill of a merged department, which the brief names as the
-structural consequence of merging.
+structural consequence of merging (how much skill is lost is a parameter, not a constant here).
 """
 
 from __future__ import annotations
@@ -22,6 +22,17 @@ LEADER_ROLES = ("cmo", "head_of_sales", "finance", "cro")
 
 
 @dataclass(frozen=True)
+class DataView:
+    """What a planner can see of what became of marketing's leads."""
+
+    outcomes_by_score: bool
+    """Links the pipeline MQLs brought to marketing's scores (by score band)."""
+    outcomes_via_feedback: bool
+    """Sees those outcomes only as far as reps report them or a scoreboard shows them (the
+    rest it fills with marketing's own belief); otherwise sees them in full."""
+
+
+@dataclass(frozen=True)
 class PlannerRule:
     planners: tuple[str, ...]
     """Roles whose members plan together (one role: a functional planner)."""
@@ -29,16 +40,19 @@ class PlannerRule:
     horizon_weeks: int
     tilt: float
     """Self-serving bias: +1 inflates marketing's returns, -1 sales', 0 none; times planner_bias."""
-    pooled_data: bool
-    """Plans on both departments' data; otherwise on the planner's own view."""
+    view: DataView
     everyone_meets: bool
     """Planning events pull every person into the meeting (joint pipeline and plan reviews)."""
+    split_by_contribution: bool
+    """The marketing share follows a published rule (each side's measured share of bookings)
+    instead of a planner's judgement: nobody has discretion over it, so nobody can be lobbied."""
 
 
 @dataclass(frozen=True)
 class Visibility:
     marketing_sees_outcomes: bool
-    """Marketing sees what became of its MQLs without relying on reps' feedback."""
+    """A shared scoreboard shows marketing what became of its MQLs without relying on reps'
+    feedback (as far as the CRM records outcomes without a rep's disposition)."""
     shared_scoreboard: bool
 
 
@@ -59,54 +73,65 @@ class Governance:
     share_revisable: bool
     """One pool: the marketing share may move at every planning event (else once a year)."""
     allocator_discretion: bool
-    """One pool split by a single functional planner, whom leaders can lobby."""
+    """One person's judgement splits the budget (a functional planner or a CRO), so the other
+    leaders can lobby them; under separate budgets only at the annual round."""
     planner_sets_threshold: bool
     """The MQL threshold is set at planning (agreed) rather than by marketing alone."""
     w_shared: float
     handoff_gate: bool
     """Sales accepts or rejects MQLs; a merged department has no gate."""
-    scoring_skill_loss: float
+    merged_department: bool
+    """One department scores and sells: the specialist scoring skill it loses is the parameter
+    org.merged_scoring_noise_increase."""
     has_cro: bool
     cross_ties: int
     """How many standing channels tie the departments (scoreboard, CRO, merger)."""
 
 
-# Planning owners: objective, horizon, tilt, pooled data, who meets (the brief's
-# "ruling department prioritises its goals" table).
-_OWNERS: dict[str, tuple[tuple[str, ...], str, int, float, bool, bool]] = {
-    "marketing": (("cmo",), "marketing", 26, +1.0, False, False),
-    "sales": (("head_of_sales",), "sales", 13, -1.0, False, False),
-    "finance": (("finance",), "revenue", 13, 0.0, False, False),
-    "joint": (("cmo", "head_of_sales"), "revenue", 52, 0.0, True, True),
-    "cro": (("cro",), "revenue", 26, -1.0, True, False),
+_MARKETING_VIEW = DataView(outcomes_by_score=True, outcomes_via_feedback=True)
+_SALES_VIEW = DataView(outcomes_by_score=True, outcomes_via_feedback=False)
+_FINANCE_VIEW = DataView(outcomes_by_score=False, outcomes_via_feedback=False)
+_POOLED_VIEW = DataView(outcomes_by_score=True, outcomes_via_feedback=False)
+MARKETING_VIEW = _MARKETING_VIEW
+"""The CMO's own view: also what a unilateral lead definition is set on."""
+
+# Planning owners: planners, objective, horizon, tilt, data, who meets, split by rule (the
+# brief's "ruling department prioritises its goals" table; formula: seed 003's equitable
+# budget, a published rule splitting the budget by measured contribution).
+_OWNERS: dict[str, tuple[tuple[str, ...], str, int, float, DataView, bool, bool]] = {
+    "marketing": (("cmo",), "marketing", 26, +1.0, _MARKETING_VIEW, False, False),
+    "sales": (("head_of_sales",), "sales", 13, -1.0, _SALES_VIEW, False, False),
+    "finance": (("finance",), "revenue", 13, 0.0, _FINANCE_VIEW, False, False),
+    "joint": (("cmo", "head_of_sales"), "revenue", 52, 0.0, _POOLED_VIEW, True, False),
+    "formula": (("cmo", "head_of_sales"), "revenue", 26, 0.0, _POOLED_VIEW, False, True),
+    "cro": (("cro",), "revenue", 26, -1.0, _POOLED_VIEW, False, False),
 }
 
 W_SHARED = {"siloed": 0.0, "partial": 0.4, "shared": 0.8}
-MERGED_SCORING_SKILL_LOSS = 0.3
 
 
 def from_params(params: Params) -> Governance:
     g = params.governance
-    planners, objective, horizon, tilt, pooled, everyone = _OWNERS[g.planning_owner]
+    planners, objective, horizon, tilt, view, everyone, by_rule = _OWNERS[g.planning_owner]
     merged = g.structure == "merged"
     has_cro = g.structure in ("cro", "merged")
     single_planner = len(planners) == 1
-    pool = g.budget_structure == "shared_pool"
     return Governance(
-        planner=PlannerRule(planners, OBJECTIVES[objective], horizon, tilt, pooled, everyone),
+        planner=PlannerRule(planners, OBJECTIVES[objective], horizon, tilt, view, everyone,
+                            by_rule),
         visibility=Visibility(
-            marketing_sees_outcomes=g.shared_scoreboard or pooled,
+            marketing_sees_outcomes=g.shared_scoreboard,
             shared_scoreboard=g.shared_scoreboard,
         ),
         monitoring=Monitoring(g.sla == "on", g.sla_monitoring_prob, g.sla_followup_weeks,
                               g.sanctions == "graduated"),
         cadence_weeks=g.cadence_weeks,
-        share_revisable=pool,
-        allocator_discretion=pool and single_planner,
+        share_revisable=g.budget_structure == "shared_pool",
+        allocator_discretion=single_planner and not by_rule,
         planner_sets_threshold=g.lead_definition == "agreed",
         w_shared=W_SHARED[g.metrics],
         handoff_gate=not merged,
-        scoring_skill_loss=MERGED_SCORING_SKILL_LOSS if merged else 0.0,
+        merged_department=merged,
         has_cro=has_cro,
         cross_ties=int(g.shared_scoreboard) + int(has_cro) + int(merged),
     )

@@ -40,6 +40,7 @@ _COLUMNS: dict[str, type] = {
     "readiness": np.float64,    # buying readiness r in [0, 1]
     "score_z": np.float64,      # the lead's persistent scoring error, in sd units
     "score": np.float64,        # marketing's score as last computed
+    "peak_score": np.float64,   # highest score the lead reached in the pool
     "stage": np.int64,
     "owner": np.int64,          # rep index, NO_OWNER when with marketing
     "created_week": np.int64,

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from sim.model import AlignmentModel
 
 Reporter = Callable[["AlignmentModel"], float]
+# Stages a lead can be in when a week ends: an inquiry is scored into nurture, an accepted lead
+# qualified, and closed leads archived, all within the week.
+WEEK_END_STAGES = (Stage.NURTURE, Stage.MQL, Stage.SQL, Stage.RETURNED)
+# Weeks at the end of a run over which end-of-run levels (cooperation, trust) are averaged.
+END_WEEKS = 13
 # Every flow of the week is a column, but the squared scoring error, which only feeds
 # `scoring_accuracy`.
 FLOW_COLUMNS = tuple(f.name for f in fields(Flows) if f.name != "scoring_error_sq")
@@ -66,7 +71,8 @@ def hour_share(activity: int) -> Reporter:
     return share
 
 
-def sla_compliance(m: AlignmentModel) -> float:
+def prompt_follow_up(m: AlignmentModel) -> float:
+    """Share of this week's due MQLs worked in time: contacted, against contacted plus overdue."""
     f = m.flows
     return 1.0 - _div(f.mqls_overdue, f.mqls_contacted + f.mqls_overdue)
 
@@ -76,17 +82,25 @@ def cross_tie_density(m: AlignmentModel) -> float:
 
 
 def alignment_components(m: AlignmentModel) -> dict[str, float]:
-    """Kotler-style diagnostic dimensions, each scored 0-1."""
-    g = m.governance
+    """Kotler-style diagnostic dimensions, each scored 0-1 from what people do and feel (never
+    from the governance settings themselves): sales takes marketing's leads, works them in time,
+    tells marketing what became of them; both sides cooperate and trust each other, talk across
+    the line, and do not fight over the budget."""
+    f = m.flows
     return {
-        "agreed_lead_definition": float(g.planner_sets_threshold),
-        "sla_compliance": sla_compliance(m) if g.monitoring.sla_on else 0.0,
-        "planning_frequency": float(np.log(52 / g.cadence_weeks) / np.log(52)),
-        "shared_metrics": g.w_shared / 0.8,
+        "lead_acceptance": _div(f.mqls_accepted, f.mqls_contacted),
+        "prompt_follow_up": prompt_follow_up(m),
         "feedback": m.feedback_rate,
+        "cooperation": (cooperation_sales(m) + cooperation_marketing(m)) / 2,
         "trust": (trust_sales_in_marketing(m) + trust_marketing_in_sales(m)) / 2,
         "cross_ties": cross_tie_density(m),
+        "no_lobbying": 1.0 - min(1.0, lobbying_effort(m)),
     }
+
+
+def lobbying_effort(m: AlignmentModel) -> float:
+    """Share of the leaders' week spent lobbying for budget."""
+    return _div(m.flows.lobbying_hours, 40.0 * len(m.leaders))
 
 
 def alignment_index(m: AlignmentModel) -> float:
@@ -106,7 +120,7 @@ def conflict_index(m: AlignmentModel) -> float:
         1 - trust_marketing_in_sales(m),
         _div(f.mqls_rejected, f.mqls_contacted),
         _div(m.hoarded, m.hoarded + f.mqls_contacted),
-        min(1.0, _div(f.lobbying_hours, 40.0 * max(len(m.leaders), 1))),
+        min(1.0, lobbying_effort(m)),
     ]
     return float(np.mean(parts))
 
@@ -114,6 +128,12 @@ def conflict_index(m: AlignmentModel) -> float:
 def scoring_accuracy(m: AlignmentModel) -> float:
     """1 - root mean squared score error of this week's MQLs (1 = perfect scoring)."""
     return 1.0 - np.sqrt(_div(m.flows.scoring_error_sq, m.flows.mqls)) if m.flows.mqls else 0.0
+
+
+def recent_cycle_median(m: AlignmentModel) -> float:
+    """Median weeks from opportunity to close of the deals won in the last CYCLE_WINDOW_WEEKS."""
+    cycles = [c for week in m.recent_cycles for c in week]
+    return float(np.median(cycles)) if cycles else 0.0
 
 
 def _flow(name: str) -> Reporter:
@@ -149,7 +169,7 @@ def weekly_frame(collector: mesa.DataCollector) -> pd.DataFrame:
 
 def weekly_reporters() -> dict[str, Reporter]:
     reporters: dict[str, Reporter] = {name: _flow(name) for name in FLOW_COLUMNS}
-    reporters |= {f"active_{s.name.lower()}": _stage(s) for s in Stage}
+    reporters |= {f"active_{s.name.lower()}": _stage(s) for s in WEEK_END_STAGES}
     reporters |= {
         "leads_created": lambda m: float(m.leads.created),
         "leads_archived": lambda m: float(m.leads.archived.sum()),
@@ -177,14 +197,15 @@ def weekly_reporters() -> dict[str, Reporter]:
         "trust_sales_in_marketing": trust_sales_in_marketing,
         "trust_marketing_in_sales": trust_marketing_in_sales,
         "feedback_rate": lambda m: float(m.feedback_rate),
-        "lobbying_effort": lambda m: _div(m.flows.lobbying_hours, 40.0 * len(m.leaders)),
+        "lobbying_effort": lobbying_effort,
         "conflict_index": conflict_index,
         "alignment_index": alignment_index,
         "alignment_type": lambda m: float(kotler_type(alignment_index(m))),
         "mql_threshold": lambda m: float(m.plan.mql_threshold),
         "marketing_share_of_budget": lambda m: float(m.allocation.marketing_usd
                                                      / max(m.allocation.total_usd, 1e-9)),
-        "won_cycle_median_weeks": lambda m: float(np.median(m.won_cycles))
+        "won_cycle_median_weeks": recent_cycle_median,
+        "won_cycle_median_weeks_to_date": lambda m: float(np.median(m.won_cycles))
         if m.won_cycles else 0.0,
     }
     return reporters
@@ -216,7 +237,8 @@ def summarise(weekly: pd.DataFrame, burn_in_weeks: int) -> dict[str, float]:
         "marketing_sourced_share": _div(s.bookings_marketing_usd, bookings),
         "logo_churn_annual": _div(s.churned_logos, mean_customers) * per_year,
         "revenue_churn_annual": _div(s.churned_arr_usd, mean_arr) * per_year,
-        "sales_cycle_weeks_median": float(w.won_cycle_median_weeks.iloc[-1]) if len(w) else 0.0,
+        "sales_cycle_weeks_median": float(w.won_cycle_median_weeks_to_date.iloc[-1])
+        if len(w) else 0.0,
         "speed_to_lead_weeks": _div(s.mql_wait_weeks, s.mqls_contacted),
         "mqls_never_contacted_share": _div(s.mqls_never_contacted, s.mqls),
         "cost_per_lead_usd": _div(s.marketing_spend_usd, s.inquiries),
@@ -225,6 +247,8 @@ def summarise(weekly: pd.DataFrame, burn_in_weeks: int) -> dict[str, float]:
         "cost_of_sales": _div(s.sales_spend_usd, bookings),
         "prospecting_share": _div((w.prospecting_share * w.rep_hours).sum(), s.rep_hours),
         "account_share": _div((w.account_share * w.rep_hours).sum(), s.rep_hours),
+        "self_directed_share": _div(((w.prospecting_share + w.account_share)
+                                     * w.rep_hours).sum(), s.rep_hours),
         "arr_end_usd": float(w.arr_usd.iloc[-1]) if len(w) else 0.0,
     }
     for name in ("hoarded_leads", "scoring_accuracy", "cooperation_sales",
@@ -232,5 +256,9 @@ def summarise(weekly: pd.DataFrame, burn_in_weeks: int) -> dict[str, float]:
                  "feedback_rate", "lobbying_effort", "conflict_index", "alignment_index",
                  "mql_threshold", "marketing_share_of_budget"):
         summary[name] = float(w[name].mean()) if len(w) else 0.0
+    end = weekly.iloc[-END_WEEKS:]
+    for name in ("cooperation_sales", "cooperation_marketing", "trust_sales_in_marketing",
+                 "trust_marketing_in_sales"):
+        summary[f"{name}_end"] = float(end[name].mean()) if len(end) else 0.0
     summary["alignment_type"] = float(kotler_type(summary["alignment_index"]))
     return {k: float(v) for k, v in summary.items()}

@@ -15,7 +15,8 @@ import pandas as pd
 
 from agents import CMO, CRO, FinancePlanner, HeadOfSales, Leader, Marketer, SalesRep
 from agents.base import Person, cooperation_share
-from agents.sales_rep import ACCEPT_BAR, ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
+from agents.learning import initial_intercept
+from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim import adaptation, funnel, metrics, planning
 from sim.budget import Allocation, Budget
 from sim.customers import CustomerTable, churn_hazard
@@ -38,16 +39,18 @@ from sim.programmes import (
     nurture_factor,
     prospecting_lift,
 )
+from sim.sanctions import OFFENCE_MEMORY_WEEKS
 
-# Named random streams (common random numbers: arms with one seed see the same market). "mesa"
-# seeds Mesa's own generators (model.rng, model.random); alignsim draws nothing from them.
-STREAMS = ("market", "leads", "agents", "mesa")
+# Named random streams (common random numbers: arms with one seed see the same market and the
+# same customers' luck). "mesa" seeds Mesa's own generators (model.rng, model.random); alignsim
+# draws nothing from them.
+STREAMS = ("market", "leads", "customers", "agents", "mesa")
 HISTORY_WEEKS = 26
 BASE_SEGMENT_MIX = np.array([0.55, 0.33, 0.12])
 MARKETING_SOURCED_BASE = 0.15
-# Visibility: a shared scoreboard shows marketing outcomes as if this share of reps reported.
-SCOREBOARD_FEEDBACK = 0.6
 FEEDBACK_MEMORY = 0.2
+# Weeks of won deals the weekly median sales cycle is taken over.
+CYCLE_WINDOW_WEEKS = 13
 
 
 class AlignmentModel(mesa.Model):
@@ -68,11 +71,15 @@ class AlignmentModel(mesa.Model):
         self.customers = CustomerTable()
         self.flows = Flows()
         self.history: deque[dict[str, float]] = deque(maxlen=HISTORY_WEEKS)
-        self.score_history: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=HISTORY_WEEKS)
+        self.band_history: deque[dict[str, np.ndarray]] = deque(maxlen=HISTORY_WEEKS)
+        self.customer_rng = streams["customers"]
         self.plan: Plan = INITIAL_PLAN
         self.budget_year_share = INITIAL_PLAN.marketing_share
+        self.next_budget_round_week = planning.BUDGET_YEAR_WEEKS
         self.feedback_rate = 0.0
         self.won_cycles: list[int] = []
+        """Cycle lengths (weeks) of the deals won in the measured weeks, in order of closing."""
+        self.recent_cycles: deque[list[int]] = deque(maxlen=CYCLE_WINDOW_WEEKS)
         self.hoarded = 0
         self.payoff_reference = {"rep": 0.0, "marketer": 0.0, "shared": 0.0}
         self.planning_meeting_this_week = False
@@ -81,8 +88,6 @@ class AlignmentModel(mesa.Model):
         self._history_rows: deque[list[float]] = deque(maxlen=HISTORY_WEEKS)
         self._build_people(streams["agents"])
         self.ledger = Ledger(len(self.reps), len(self.marketers))
-        self.observed_cooperation = {"sales": params.behaviour.cooperation_initial,
-                                     "marketing": params.behaviour.cooperation_initial}
         self._seed_installed_base(streams["market"])
         weekly_revenue = self.customers.weekly_revenue(0)[0]
         self.budget = Budget(params.market.budget_ratio, weekly_revenue)
@@ -110,20 +115,23 @@ class AlignmentModel(mesa.Model):
             p.n_reps + p.n_marketers + 4)
         rngs = iter(np.random.default_rng(s) for s in seeds)
         skills = np.clip(agents_rng.normal(p.rep_skill_mean, p.rep_skill_sd, p.n_reps), 0.3, 2.0)
-        self.reps = [SalesRep(self, next(rngs), i, b.trust_initial, b.cooperation_initial,
-                              float(skills[i])) for i in range(p.n_reps)]
-        self.marketers = [Marketer(self, next(rngs), i, b.trust_initial, b.cooperation_initial,
+        # Everyone starts cooperating with probability cooperation_initial: the learned part
+        # is what reciprocity at the initial trust leaves to explain.
+        learned = initial_intercept(b.cooperation_initial, b.trust_initial,
+                                    b.conditional_cooperation_slope)
+        self.reps = [SalesRep(self, next(rngs), i, b.trust_initial, learned, float(skills[i]))
+                     for i in range(p.n_reps)]
+        self.marketers = [Marketer(self, next(rngs), i, b.trust_initial, learned,
                                    b.mode_volume_initial, b.mode_quality_initial)
                           for i in range(p.n_marketers)]
         self.leaders: dict[str, Leader] = {
-            "cmo": CMO(self, next(rngs), b.trust_initial, b.cooperation_initial),
-            "head_of_sales": HeadOfSales(self, next(rngs), b.trust_initial,
-                                         b.cooperation_initial),
-            "finance": FinancePlanner(self, next(rngs), b.trust_initial, b.cooperation_initial),
+            "cmo": CMO(self, next(rngs), b.trust_initial, learned),
+            "head_of_sales": HeadOfSales(self, next(rngs), b.trust_initial, learned),
+            "finance": FinancePlanner(self, next(rngs), b.trust_initial, learned),
         }
         cro_rng = next(rngs)
         if self.governance.has_cro:
-            self.leaders["cro"] = CRO(self, cro_rng, b.trust_initial, b.cooperation_initial)
+            self.leaders["cro"] = CRO(self, cro_rng, b.trust_initial, learned)
         self.skill = skills
 
     def _seed_installed_base(self, rng: np.random.Generator) -> None:
@@ -161,20 +169,19 @@ class AlignmentModel(mesa.Model):
         if self.params.behaviour.behaviour_on:
             adaptation.adapt(self)
         planning.plan_if_due(self)
+        planning.review_lead_definition(self)
         self._close_week()
         metrics.record_week(self.datacollector, self.reporters, self)
 
     def _choose_strategies(self) -> None:
-        """Everyone decides from last week's observed cooperation of the other side."""
+        """Marketers choose a mode; everyone chooses whether to cooperate this week."""
         b = self.params.behaviour
         self.agents_by_type[Marketer].do("choose_mode")
         if not b.behaviour_on:
             return
-        slope, weight = b.conditional_cooperation_slope, b.conditional_cooperation_weight
-        self.agents_by_type[SalesRep].do("choose_cooperation",
-                                         self.observed_cooperation["marketing"], slope, weight)
-        self.agents_by_type[Marketer].do("choose_cooperation",
-                                         self.observed_cooperation["sales"], slope, weight)
+        slope = b.conditional_cooperation_slope
+        self.agents_by_type[SalesRep].do("choose_cooperation", slope)
+        self.agents_by_type[Marketer].do("choose_cooperation", slope)
 
     def history_sums(self, weeks: int) -> dict[str, float]:
         """Sums of the last `weeks` weeks' flows; computed once per week and window."""
@@ -212,8 +219,10 @@ class AlignmentModel(mesa.Model):
 
     def scoring_sd(self) -> float:
         b = self.params.behaviour
+        skill_loss = (self.params.org.merged_scoring_noise_increase
+                      if self.governance.merged_department else 0.0)
         return (b.scoring_noise * (1 - b.feedback_noise_reduction * self.feedback_rate)
-                * (1 + self.governance.scoring_skill_loss))
+                * (1 + skill_loss))
 
     def _score_and_route(self) -> None:
         pool = self.leads.stage <= 1
@@ -237,17 +246,22 @@ class AlignmentModel(mesa.Model):
         }
         self.agents_by_type[SalesRep].do("plan_week", workload, available, feedback, econ,
                                          self.params.behaviour.behaviour_on)
+        if self.params.behaviour.behaviour_on:
+            self.agents_by_type[SalesRep].do("set_acceptance_bar", econ)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
 
     def _hand_off(self) -> None:
         g, on = self.governance, self.params.behaviour.behaviour_on
-        followup = g.monitoring.followup_weeks if g.monitoring.sla_on else 2
-        # Graduated sanctions: a repeat offender's detected overdue MQLs are forced back.
+        followup = (g.monitoring.followup_weeks if g.monitoring.sla_on
+                    else self.params.behaviour.informal_followup_weeks)
+        # Graduated sanctions: a repeat offender's detected overdue MQLs are forced back, for
+        # as long as the offence record lasts.
         forced = np.array([g.monitoring.graduated_sanctions and r.sanctions > 0
+                           and self.week - r.last_offence_week < OFFENCE_MEMORY_WEEKS
                            for r in self.reps])
         decisions = funnel.RepDecisions(
             contacts=np.array([r.contacts for r in self.reps]),
-            accept_bar=np.full(len(self.reps), ACCEPT_BAR),
+            accept_bar=np.array([r.accept_bar for r in self.reps]),
             cooperating=np.array([r.cooperating or not on for r in self.reps]),
             opportunity_hours=self.rep_hours[:, OPPORTUNITIES],
             skill=self.skill,
@@ -256,7 +270,7 @@ class AlignmentModel(mesa.Model):
             self.leads, self.week, decisions, np.array([r.trust for r in self.reps]),
             g.handoff_gate and on, followup, g.monitoring.sla_on,
             g.monitoring.detection_prob, forced, self.params.market.readiness_decay_untouched,
-            self.lead_rng, self.flows, self.ledger)
+            self.params.behaviour.distrust_discount, self.lead_rng, self.flows, self.ledger)
         self.hoarded = funnel.hoarded_count(self.leads, self.week, followup)
 
     def _prospect_and_qualify(self) -> None:
@@ -265,7 +279,8 @@ class AlignmentModel(mesa.Model):
         rate = self.rep_hours[:, PROSPECTING] * org.prospects_per_hour * (1 + lift)
         found = self.lead_rng.poisson(rate)
         funnel.add_prospects(self.leads, self.market, self.week, found,
-                             self.params.market.fit_heterogeneity, self.lead_rng, self.flows)
+                             self.params.market.fit_heterogeneity, self.lead_rng, self.flows,
+                             self.ledger)
         coaching = coaching_factor(self.leaders["head_of_sales"].lobbying_hours)
         funnel.qualify(self.leads, self.market, self.week, self.skill * coaching,
                        self.enablement_lift(), self.lead_rng, self.flows, self.ledger)
@@ -289,8 +304,10 @@ class AlignmentModel(mesa.Model):
         self.customers.add(segment=leads.segment[won], arr=leads.deal_value[won],
                            fit=leads.fit[won], owner=leads.owner[won],
                            source=leads.source[won], start_week=np.full(len(won), self.week))
+        cycles = (self.week - leads.opp_week[won]).tolist()
+        self.recent_cycles.append(cycles)
         if self.week > self.params.burn_in_weeks:
-            self.won_cycles.extend((self.week - leads.opp_week[won]).tolist())
+            self.won_cycles.extend(cycles)
         self.flows.sales_spend_usd += self.allocation.sales_usd
         self.flows.budget_usd += self.allocation.total_usd
 
@@ -309,7 +326,7 @@ class AlignmentModel(mesa.Model):
         hazard = churn_hazard(c, self.market.weekly_churn, attention,
                               float(self.allocation.programmes_usd[RETENTION]),
                               self.market.attractiveness)
-        gone = self.lead_rng.random(len(c)) < hazard
+        gone = self.customer_rng.random(len(c)) < hazard
         self.flows.churned_logos += int(gone.sum())
         self.flows.churned_arr_usd += float(c.arr[gone].sum())
         c.remove(gone)
@@ -327,16 +344,14 @@ class AlignmentModel(mesa.Model):
         acting = cooperation_share(self.marketers)
         self.flows.feedback_reports = round(reporting * len(self.reps))
         # Feedback improves scoring only as far as marketers act on it.
-        seen = reporting * (0.5 + 0.5 * acting)
-        if self.governance.visibility.marketing_sees_outcomes:
-            seen = max(seen, SCOREBOARD_FEEDBACK)
+        # A shared scoreboard shows the outcomes the CRM records without a rep's disposition.
+        shown = (self.params.org.crm_outcome_coverage
+                 if self.governance.visibility.marketing_sees_outcomes else 0.0)
+        seen = (1 - (1 - reporting) * (1 - shown)) * (0.5 + 0.5 * acting)
         self.feedback_rate += FEEDBACK_MEMORY * (seen - self.feedback_rate)
 
     def _close_week(self) -> None:
         self.budget.record_revenue(self.flows.revenue_usd)
-        self.observed_cooperation = {
-            "sales": cooperation_share(self.reps),
-            "marketing": cooperation_share(self.marketers)}
         week = self.flows.as_dict() | {
             "prospecting_hours": float(self.rep_hours[:, PROSPECTING].sum()),
             "mql_hours": float(self.rep_hours[:, MQL_FOLLOW_UP].sum()),
@@ -345,8 +360,8 @@ class AlignmentModel(mesa.Model):
         }
         self.history.append(week)
         self._history_rows.append(list(week.values()))
-        self.score_history.append((self.ledger.mqls_by_band.copy(),
-                                   self.ledger.won_value_by_band.copy()))
+        self.band_history.append({name: counts.copy()
+                                  for name, counts in self.ledger.band.items()})
         self.leads.archive_closed()
         self.stage_counts = self.leads.active_by_stage()
 

@@ -56,6 +56,13 @@ class OrgParams:
                                           doc="account-management hours one customer wants")
     prospects_per_hour: float = p(0.05, lo=0, hi=1, unit="leads/h",
                                   doc="self-sourced leads a rep finds per prospecting hour")
+    crm_outcome_coverage: float = p(0.5, lo=0, hi=1, unit="share",
+                                    doc="share of MQL outcomes a shared scoreboard shows "
+                                        "marketing without a rep's disposition (wins, losses)")
+    merged_scoring_noise_increase: float = p(0.3, lo=0, hi=2, unit="share",
+                                             doc="extra scoring noise of a merged department, "
+                                                 "which loses specialist scoring skill",
+                                             source="model brief; size an assumption")
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,10 @@ class MarketParams:
 class GovernanceParams:
     budget_structure: str = p("separate", choices=("separate", "shared_pool"),
                               doc="two departmental budgets, or one pool re-split at planning")
-    planning_owner: str = p("finance", choices=("marketing", "sales", "finance", "joint", "cro"),
-                            doc="who chooses the plan (objective, horizon, bias)")
+    planning_owner: str = p("finance", choices=("marketing", "sales", "finance", "joint", "cro",
+                                                "formula"),
+                            doc="who chooses the plan (objective, horizon, bias); formula: a "
+                                "published rule splits the budget by measured contribution")
     cadence_weeks: int = p(13, lo=1, hi=52, unit="weeks", doc="weeks between planning events")
     metrics: str = p("siloed", choices=("siloed", "partial", "shared"),
                      doc="what people are paid for: own KPI, a mix, or shared revenue")
@@ -147,9 +156,22 @@ class BehaviourParams:
                                              doc="pull toward the other side's observed "
                                                  "cooperation; below 1 it decays",
                                              source="Fischbacher & Gachter 2010")
-    conditional_cooperation_weight: float = p(0.5, lo=0, hi=1, unit="share",
-                                              doc="weight of conditional cooperation against "
-                                                  "learned propensity")
+    distrust_discount: float = p(0.2, lo=0, hi=0.9, unit="share",
+                                 doc="share of a lead's worth a rep with no trust in marketing "
+                                     "discounts when judging it (full trust: none)")
+    rejection_cost: float = p(0.5, lo=0, hi=5, unit="x",
+                              doc="what a rejected MQL costs marketing's standing with sales, "
+                                  "against what an accepted one brings (marketing's objective)")
+    lead_definition_review_weeks: int = p(13, lo=1, hi=52, unit="weeks",
+                                          doc="how often marketing revisits an MQL threshold "
+                                              "it sets alone (unilateral lead definition)")
+    informal_followup_weeks: int = p(2, lo=1, hi=8, unit="weeks",
+                                     doc="weeks after which a cooperating rep hands back an MQL "
+                                         "not yet worked, where no SLA sets the window")
+    cooperation_learning_rate: float = p(0.05, lo=0, hi=1, unit="per payoff unit",
+                                         doc="how fast what cooperation pays moves the chance "
+                                             "to cooperate (reinforcement comparison)",
+                                         source="assumption; rule: Sutton & Barto 2018")
     imitation_rate: float = p(0.05, lo=0, hi=1, unit="/week",
                               doc="chance a person compares payoffs with a network neighbour")
     imitation_noise: float = p(0.2, lo=0.01, hi=10, unit="payoff units",

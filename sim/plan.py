@@ -13,7 +13,7 @@ THRESHOLD_RANGE = (0.2, 0.9)
 SHARE_RANGE = (0.1, 0.8)
 MIX_FLOOR = 0.02
 # A candidate must beat the current plan by this much to be adopted (planning inertia).
-ADOPTION_MARGIN = 0.002
+ADOPTION_MARGIN = 0.0005
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,9 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
               {**_ARM_BASE, "governance.planning_owner": "joint"}),
     "finance_led": ("Planning-owner arm: the finance planner allocates.",
                     {**_ARM_BASE, "governance.planning_owner": "finance"}),
+    "formula": ("Planning-owner arm: a published rule splits the budget by each side's measured "
+                "share of bookings; the leaders plan programmes and lead definition together.",
+                {**_ARM_BASE, "governance.planning_owner": "formula"}),
     "cro": ("Structure arm: a CRO over both departments plans.",
             {**_ARM_BASE, "governance.planning_owner": "cro", "governance.structure": "cro"}),
     "merged": ("Structure arm: one merged revenue department, no hand-off gate.",
@@ -94,7 +97,8 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 KOTLER_TYPES = ("undefined", "defined", "aligned", "integrated")
-PLANNING_ARMS = ("marketing_led", "sales_led", "joint", "finance_led", "cro", "merged")
+PLANNING_ARMS = ("marketing_led", "sales_led", "joint", "finance_led", "formula", "cro",
+                 "merged")
 
 
 def names() -> list[str]:

@@ -1,6 +1,7 @@
 """The cooperation submodel isolated as an n-player public-goods game (docking).
 
-Same learners as the firm (agents.learning: Roth-Erev, conditional cooperation; sim.sanctions:
+Same learners as the firm (agents.learning: conditional cooperation on beliefs with an intercept
+learned by reinforcement comparison; sim.sanctions:
 graduated sanctions), in the classic game: each round each player keeps an endowment of 1 or
 contributes it; the pot is multiplied by `multiplier` (1 < multiplier < n) and shared equally.
 Own KPI is what a player kept, the shared part is their share of the pot, mixed by `w_shared`
@@ -34,17 +35,20 @@ def play(game: Game, seed: int, behaviour: BehaviourParams | None = None) -> np.
     """Share of players contributing in each round."""
     b = behaviour or BehaviourParams()
     rng = np.random.default_rng(seed)
-    propensity = [[b.cooperation_initial * 10.0, (1 - b.cooperation_initial) * 10.0]
-                  for _ in range(game.players)]
+    slope = b.conditional_cooperation_slope
+    # As in the firm, the learned intercept is what reciprocity at the initial belief leaves.
+    intercept = [learning.initial_intercept(b.cooperation_initial, b.cooperation_initial, slope)
+                 for _ in range(game.players)]
     offences = [0] * game.players
     running = [1.0] * game.players
     observed = b.cooperation_initial
     ref_own = ref_shared = 0.0
     shares = np.zeros(game.rounds)
     for t in range(game.rounds):
-        coop = [rng.random() < learning.cooperation_probability(
-            q, observed, b.conditional_cooperation_slope, b.conditional_cooperation_weight)
-            for q in propensity]
+        # The belief about the others is what they contributed last round (Fischbacher &
+        # Gachter 2010); in the firm, trust carries it.
+        chance = [learning.cooperation_probability(c, observed, slope) for c in intercept]
+        coop = [rng.random() < p for p in chance]
         kept = [0.0 if c else 1.0 for c in coop]
         pot_share = game.multiplier * sum(coop) / game.players
         kept_mean = sum(kept) / game.players
@@ -56,9 +60,8 @@ def play(game: Game, seed: int, behaviour: BehaviourParams | None = None) -> np.
             offences[i] += int(caught)
             pay = learning.payoff(kept[i], max(ref_own, 1e-9), pot_share, ref_shared,
                                   game.w_shared, cost)
-            propensity[i] = learning.reinforce(propensity[i], 0 if coop[i] else 1,
-                                               pay - running[i], b.learning_forgetting,
-                                               b.learning_experimentation)
+            intercept[i] = learning.learn_intercept(intercept[i], b.cooperation_learning_rate,
+                                                    pay, running[i], coop[i], chance[i])
             running[i] += PAYOFF_MEMORY * (pay - running[i])
         observed = sum(coop) / game.players
         shares[t] = observed
