@@ -113,12 +113,11 @@ class SalesRep(Person):
                     / max(econ.account_hours, 1e-9))
         return opp, mql, accounts, prospect
 
-    def set_acceptance_bar(self, econ: Economics) -> None:
-        """The read fit below which working an MQL on is worth less than prospecting."""
+    def set_acceptance_bar(self, econ: Economics, prospect_usd_per_hour: float) -> None:
+        """The read worth below which working an MQL on is worth less than prospecting."""
         path = econ.qualification_rate * econ.opportunity_hours * econ.cycle_weeks
         per_worth = self.belief_win_per_worth * econ.mql_deal_usd
-        prospect = self.perceived_values(econ)[PROSPECTING]
-        bar = prospect * path / max(per_worth, 1e-9)
+        bar = prospect_usd_per_hour * path / max(per_worth, 1e-9)
         self.accept_bar = min(max(bar, ACCEPT_BAR_RANGE[0]), ACCEPT_BAR_RANGE[1])
 
     @property
@@ -140,34 +139,40 @@ class SalesRep(Person):
         super().learn(lessons)
         row = lessons.rep_outcomes
         assert row is not None
-        i = self.index
-        week = {"contacted": row["contacted"][i], "won_from_contacted": row["won_mqls"][i],
-                "accepted_worth": row["accepted_worth"][i],
-                "won_from_accepted": row["won_mqls"][i],
-                "prospects": row["prospects"][i], "won_from_prospects": row["won_prospects"][i]}
-        for name, seen in week.items():
-            self._experience[name] += BELIEF_RATE * (float(seen) - self._experience[name])
+        i, e = self.index, self._experience
+        won_mqls = float(row["won_mqls"][i])
+        for name, seen in (("contacted", row["contacted"][i]), ("won_from_contacted", won_mqls),
+                           ("accepted_worth", row["accepted_worth"][i]),
+                           ("won_from_accepted", won_mqls), ("prospects", row["prospects"][i]),
+                           ("won_from_prospects", row["won_prospects"][i])):
+            e[name] += BELIEF_RATE * (float(seen) - e[name])
 
     def plan_week(self, workload: dict[str, list[int]], hours: float, feedback_hours: float,
                   econ: Economics, behaviour_on: bool) -> None:
         """Read this rep's row of the week's workload and split the week."""
         i = self.index
         own = hours - (feedback_hours if self.cooperating and behaviour_on else 0.0)
+        values = self.perceived_values(econ) if behaviour_on else None
         self.allocate_time(Workload(max(own, 0.0), workload["pending"][i],
                                     workload["opportunities"][i], workload["accounts"][i]),
-                           econ, behaviour_on)
+                           econ, values)
+        if values is not None:
+            self.set_acceptance_bar(econ, values[PROSPECTING])
 
-    def allocate_time(self, work: Workload, econ: Economics, behaviour_on: bool) -> None:
+    def allocate_time(self, work: Workload, econ: Economics,
+                      values: tuple[float, float, float, float] | None) -> None:
+        """Split the week: by perceived `values` (USD/h per activity), or, with behaviour off
+        (values None), the fixed docking split."""
         demand = (
             work.open_opportunities * econ.opportunity_hours,
             work.pending_mqls * econ.mql_hours,
             work.accounts * econ.account_hours,
             math.inf,
         )
-        if behaviour_on:
+        if values is not None:
             # Live deals have first call on the week; a cooperating rep also gives MQLs first
             # call (prompt follow-up, the cooperative act); the rest goes by perceived value.
-            weights = [max(v, 1e-9) ** ALLOCATION_SHARPNESS for v in self.perceived_values(econ)]
+            weights = [max(v, 1e-9) ** ALLOCATION_SHARPNESS for v in values]
             weights[OPPORTUNITIES] = math.inf
             if self.cooperating:
                 weights[MQL_FOLLOW_UP] = math.inf

@@ -18,8 +18,6 @@ import numpy as np
 
 from agents import learning, trust
 from agents.base import (
-    MARKETING_DEPT,
-    SALES_DEPT,
     LearningRates,
     Lessons,
     Person,
@@ -181,16 +179,11 @@ def _spill_trust(model: AlignmentModel) -> None:
     """Trust is pulled toward that of same-department colleagues one talks to; the functional
     leaders' too (they hear their teams), so nobody's trust is a fixed anchor."""
     rate = model.params.behaviour.trust_spillover
-    people = [p for p in model.people_in_departments((SALES_DEPT, MARKETING_DEPT))]
-    people += [leader for leader in model.leaders.values()
-               if leader.department in (SALES_DEPT, MARKETING_DEPT)]
-    targets = []
-    for person in people:
-        peers = model.colleagues[person.unique_id]
-        mean = sum(p.trust for p in peers) / len(peers) if peers else None
-        targets.append(trust.spill(person.trust, mean, rate))
-    for person, value in zip(people, targets, strict=True):
-        person.trust = value
+    people, peers = model.trust_circles
+    now = [person.trust for person in people]
+    for person, own, circle in zip(people, now, peers, strict=True):
+        mean = sum(now[j] for j in circle) / len(circle) if circle else None
+        person.trust = trust.spill(own, mean, rate)
 
 
 def _imitate(model: AlignmentModel) -> None:

@@ -94,13 +94,22 @@ class BandView:
     def __init__(self, exits: np.ndarray, mqls: np.ndarray, contacted: np.ndarray,
                  accepted: np.ndarray, pipeline_usd: np.ndarray | None) -> None:
         self.exits = exits
+        self._mix: dict[float, tuple[np.ndarray, float]] = {}
         self._acceptance = _per_band(accepted, contacted, 0.0, 1.0)
         self._pipeline = (None if pipeline_usd is None
                           else _per_band(pipeline_usd, mqls, 0.0, math.inf))
 
     def admitted(self, threshold: float) -> float:
         """Leads a week's inflow would hand over at `threshold`, relative units."""
-        return math.fsum(_above(self.exits, threshold).tolist())
+        return self._admitted(threshold)[1]
+
+    def _admitted(self, threshold: float) -> tuple[np.ndarray, float]:
+        """The score-band mix a threshold admits and its total (candidate plans share a few
+        thresholds, so each is computed once)."""
+        if threshold not in self._mix:
+            mix = _above(self.exits, threshold)
+            self._mix[threshold] = (mix, math.fsum(mix.tolist()))
+        return self._mix[threshold]
 
     def acceptance(self, threshold: float) -> float:
         """Share of contacted MQLs sales accepts among the MQLs `threshold` admits."""
@@ -111,8 +120,7 @@ class BandView:
         return None if self._pipeline is None else self._mean(self._pipeline, threshold)
 
     def _mean(self, rate: np.ndarray, threshold: float) -> float:
-        mix = _above(self.exits, threshold)
-        total = math.fsum(mix.tolist())
+        mix, total = self._admitted(threshold)
         return dot(rate, mix) / total if total > 0 else 0.0
 
 

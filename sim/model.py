@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from agents import CMO, CRO, FinancePlanner, HeadOfSales, Leader, Marketer, SalesRep
-from agents.base import Person, cooperation_share
+from agents.base import MARKETING_DEPT, SALES_DEPT, Person, cooperation_share
 from agents.learning import initial_intercept
 from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim import adaptation, funnel, metrics, planning
@@ -101,6 +101,13 @@ class AlignmentModel(mesa.Model):
             p.unique_id: [self.person_by_uid[n] for n in sorted(self.network.neighbors(
                 p.unique_id)) if self.person_by_uid[n].department == p.department]
             for p in self.agents}
+        # Whose trust spills over to whom: sales and marketing people and their leaders, each
+        # with the positions of their same-department colleagues in that list.
+        circle = [p for p in self.reps + self.marketers + list(self.leaders.values())
+                  if p.department in (SALES_DEPT, MARKETING_DEPT)]
+        position = {p.unique_id: i for i, p in enumerate(circle)}
+        self.trust_circles = (circle, [[position[c.unique_id] for c in self.colleagues[p.unique_id]
+                                        if c.unique_id in position] for p in circle])
         self.stage_counts = self.leads.active_by_stage()
         self.rep_uid = np.array([r.unique_id for r in self.reps])
         self.marketer_uid = np.array([m.unique_id for m in self.marketers])
@@ -246,8 +253,6 @@ class AlignmentModel(mesa.Model):
         }
         self.agents_by_type[SalesRep].do("plan_week", workload, available, feedback, econ,
                                          self.params.behaviour.behaviour_on)
-        if self.params.behaviour.behaviour_on:
-            self.agents_by_type[SalesRep].do("set_acceptance_bar", econ)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
 
     def _hand_off(self) -> None:

@@ -108,7 +108,7 @@ def test_with_behaviour_off_every_mql_and_opportunity_is_worked_first(
     model = docking_model()
     econ = rep_economics(model)
     rep = model.reps[0]
-    rep.allocate_time(Workload(hours, pending, opportunities, accounts), econ, False)
+    rep.allocate_time(Workload(hours, pending, opportunities, accounts), econ, None)
     need_opp = opportunities * econ.opportunity_hours
     need_mql = pending * econ.mql_hours
     assert rep.hours[OPPORTUNITIES] == min(need_opp, hours)
