@@ -1,5 +1,5 @@
-"""What every person in the firm carries: a department, trust in the other department, and
-propensities over cooperate / defect that their decisions read.
+"""What every person in the firm carries: a department, trust in the other department, and a
+learned cooperation intercept that, with trust, sets their chance to cooperate.
 
 Each person draws from a Generator of their own, spawned from the run's `agents` stream, so a
 person's draws do not depend on the order in which people act.
@@ -45,8 +45,8 @@ class Lessons:
     week: int
     rates: LearningRates
     rep_outcomes: dict[str, np.ndarray] | None = None
-    """Reps only: the week's outcomes per rep (leads contacted, accepted, found; how many
-    became opportunities), which their beliefs learn from."""
+    """Reps only: the week's outcomes per rep (MQLs contacted, worth accepted, prospects found,
+    and the wins they brought), which their beliefs learn from."""
     win_rate: float = 0.0
 
 
