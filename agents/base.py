@@ -1,6 +1,5 @@
-"""What every person in the firm carries: a department, trust in the other department (a belief
-about its reliability), and what they have learned cooperating pays (the intercept of their
-conditional cooperation); their decisions read both.
+"""What every person in the firm carries: a department, trust in the other department, and a
+learned cooperation intercept that, with trust, sets their chance to cooperate.
 
 Each person draws from a Generator of their own, spawned from the run's `agents` stream, so a
 person's draws do not depend on the order in which people act.
@@ -47,7 +46,7 @@ class Lessons:
     rates: LearningRates
     rep_outcomes: dict[str, np.ndarray] | None = None
     """Reps only: the week's outcomes per rep (MQLs contacted, worth accepted, prospects found,
-    deals won from each), which their beliefs learn from."""
+    and the wins they brought), which their beliefs learn from."""
     win_rate: float = 0.0
 
 

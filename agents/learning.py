@@ -26,7 +26,8 @@
   two-way choice with payoffs near their mean, drifts to even odds whatever they pay; it still
   serves the three-way choices of marketers' modes and leaders' lobbying).
 - Imitation by the pairwise-comparison (Fermi) rule (Szabo & Toke 1998): a person adopts a
-  neighbour's propensities with probability 1 / (1 + exp(-(payoff_j - payoff_i) / noise)).
+  colleague's cooperation intercept (and a marketer's mode propensities) with probability
+  1 / (1 + exp(-(payoff_j - payoff_i) / noise)).
 Payoffs are normalised and non-negative (the rule needs it); see `payoff`. Propensities are
 short lists of floats: these functions run for every person every week.
 """

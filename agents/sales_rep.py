@@ -38,7 +38,7 @@ OPPORTUNITIES, MQL_FOLLOW_UP, ACCOUNTS, PROSPECTING = range(4)
 ACTIVITIES = ("opportunities", "mql_follow_up", "accounts", "prospecting")
 ALLOCATION_SHARPNESS = 2.0
 RENEWAL_COMMISSION = 0.3
-# Bounds of the acceptance bar on the rep's read of a lead's fit.
+# Bounds of the acceptance bar on the rep's read of a lead's sales worth (fit and readiness).
 ACCEPT_BAR_RANGE = (0.05, 0.95)
 # Weight of one week's experience in a rep's running counts of leads and wins.
 BELIEF_RATE = 0.1

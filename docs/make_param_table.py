@@ -33,10 +33,11 @@ ODD = ROOT / "docs" / "odd.md"
 sys.path.append(str(ROOT))
 
 from sim import presets  # noqa: E402
-from sim.governance import Governance, from_params  # noqa: E402
+from sim.governance import DataView, Governance, from_params  # noqa: E402
 from sim.params import Params, field_table  # noqa: E402
 
-# (module, name, meaning, source). The value column is imported, never typed.
+# (module, name, meaning, source). The value column is imported, never typed. In the order of
+# the submodels of section 7.
 CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
     ("sim.market", "DEAL_SIZE_USD",
      "first-year ARR of a won deal by segment (SMB, mid-market, enterprise), before "
@@ -62,7 +63,8 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
     ("sim.funnel", "PROSPECT_FIT", "Beta(a, b) of an own prospect's fit", "assumption"),
     ("sim.funnel", "PROSPECT_READINESS", "Beta(a, b) of an own prospect's readiness",
      "assumption"),
-    ("sim.funnel", "REP_JUDGEMENT_SD", "sd of a rep's noisy read of an MQL's fit", "assumption"),
+    ("sim.funnel", "REP_JUDGEMENT_SD", "sd of a rep's noisy read of an MQL's sales worth",
+     "assumption"),
     ("sim.funnel", "MAX_RETURNS", "hand-backs a lead survives; the next one disqualifies it",
      "assumption"),
     ("sim.funnel", "RECYCLE_WEEKS", "weeks a returned lead waits in nurture before it can be an "
@@ -103,6 +105,8 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
     ("sim.plan", "SHARE_RANGE", "bounds of the marketing share of the budget", "assumption"),
     ("sim.plan", "THRESHOLD_RANGE", "bounds of the MQL threshold", "assumption"),
     ("sim.plan", "MIX_FLOOR", "smallest share of any programme in the mix", "assumption"),
+    ("sim.plan", "ADOPTION_MARGIN", "relative margin a candidate plan must beat the current "
+     "one by", "assumption (planning inertia)"),
     ("sim.programmes", "NURTURE_GAIN", "readiness gain a week at saturating nurture spend",
      "assumption"),
     ("sim.programmes", "NURTURE_REF_USD_PER_LEAD", "nurture spend per pooled lead a week that "
@@ -119,45 +123,54 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "assumption"),
     ("sim.forecast", "LAG_RETENTION", "planners' assumed weeks before retention spend shows "
      "(at renewals)", "assumption"),
-    ("sim.forecast", "MARKETING_CLOSE_BELIEF", "close rate of accepted MQLs assumed by a planner "
-     "who cannot see marketing's outcomes", "assumption (optimism)"),
-    ("sim.plan", "ADOPTION_MARGIN", "relative margin a candidate plan must beat the current "
-     "one by", "assumption (planning inertia)"),
-    ("sim.planning", "FIRST_PLANNING_WEEK", "no planning event before this week", "assumption"),
-    ("sim.model", "HISTORY_WEEKS", "weeks of weekly flows kept as what people can see",
-     "assumption"),
-    ("sim.model", "FEEDBACK_MEMORY", "weight of this week in the exponentially smoothed "
-     "feedback rate", "assumption"),
-    ("sim.model", "SCOREBOARD_FEEDBACK", "feedback rate a shared view of outcomes guarantees "
-     "marketing", "assumption"),
+    ("sim.forecast", "MARKETING_CLOSE_BELIEF", "close rate of accepted MQLs marketing assumes "
+     "for the outcomes neither reps' feedback nor a scoreboard shows it", "assumption (optimism)"),
+    ("sim.forecast", "BAND_SHRINK", "pseudo-observations shrinking a score band's own rate toward "
+     "the line fitted through the bands (a band with this many observations weighs both "
+     "equally)", "assumption"),
+    ("sim.flows", "SCORE_BANDS", "lower edges of the score bands of the demand waterfall planners "
+     "read (leads leaving the pool, MQLs, contacts, acceptances, pipeline)", "assumption"),
     ("sim.evidence", "PRIOR_WEIGHT", "pseudo-observations of the priors that smooth observed "
      "rates", "assumption"),
     ("sim.evidence", "QUALIFICATION_PRIOR", "prior of the SAL-to-SQL rate", "assumption"),
     ("sim.evidence", "CYCLE_PRIOR_WEEKS", "prior of the won-deal cycle, times "
      "`market.cycle_scale`", "assumption"),
+    ("sim.evidence", "SATURATED_CONTACT_SHARE", "reps who contact less than this share of the "
+     "MQLs handed to them are read by planners as working at capacity", "assumption"),
+    ("sim.planning", "FIRST_PLANNING_WEEK", "no planning event (or lead-definition review) "
+     "before this week", "assumption"),
+    ("sim.planning", "BUDGET_YEAR_WEEKS", "length of a budget year: separate budgets are re-split "
+     "at the first planning event on or after each multiple of it", "assumption"),
+    ("sim.planning", "UNILATERAL_HORIZON_WEEKS", "marketing's horizon when it sets the MQL "
+     "threshold alone", "assumption (the marketing planner's horizon)"),
+    ("sim.model", "HISTORY_WEEKS", "weeks of weekly flows and score-band counts kept as what "
+     "people can see", "assumption"),
+    ("sim.model", "FEEDBACK_MEMORY", "weight of this week in the exponentially smoothed "
+     "feedback rate", "assumption"),
+    ("sim.model", "CYCLE_WINDOW_WEEKS", "weeks of won deals the weekly median sales cycle is "
+     "taken over", "assumption"),
     ("agents.sales_rep", "ALLOCATION_SHARPNESS", "exponent of the power-law choice rule of a "
      "rep's time split", "rule after Luce 1959; value assumption"),
     ("agents.sales_rep", "RENEWAL_COMMISSION", "credit a rep gets for a saved renewal under "
      "siloed pay (1 under shared revenue)", "assumption"),
-    ("agents.sales_rep", "ACCEPT_BAR", "acceptance bar on a rep's trust-discounted read of fit",
-     "assumption"),
-    ("sim.funnel", "TRUST_READ_FLOOR", "share of a lead's fit a rep with no trust in marketing "
-     "reads (full trust: all of it)", "assumption"),
-    ("agents.sales_rep", "BELIEF_RATE", "weight of one week's experience in a rep's belief that "
-     "a contacted MQL ends won", "assumption"),
+    ("agents.sales_rep", "ACCEPT_BAR_RANGE", "bounds of a rep's acceptance bar on the read sales "
+     "worth of an MQL", "assumption"),
+    ("agents.sales_rep", "BELIEF_RATE", "weight of one week in a rep's running counts of leads "
+     "and wins (its beliefs)", "assumption"),
+    ("agents.sales_rep", "PRIOR_LEADS", "leads' worth of experience a rep's initial beliefs carry "
+     "(where its running counts start)", "assumption"),
     ("agents.sales_rep", "FIXED_ACCOUNT_SHARE", "accounts' weight in the split of hours left "
      "after opportunities and MQLs, behaviour off", "assumption (docking)"),
     ("sim.network", "REP_TEAM_SIZE", "reps per sales team (a clique in the network)",
      "assumption"),
     ("sim.network", "NEW_TIE_PROB", "chance that a marketer and a rep who deal with one lead "
      "start a cross-department tie", "assumption"),
-    ("sim.flows", "SCORE_BANDS", "lower edges of the score bands by which pooled data links "
-     "MQLs to won ARR", "assumption"),
-    ("sim.evidence", "BAND_PRIOR_WEIGHT", "pseudo-MQLs shrinking each score band's value toward "
-     "the overall value per MQL", "assumption"),
     ("agents.learning", "PROPENSITY_FLOOR", "smallest Roth-Erev propensity", "assumption"),
+    ("agents.base", "PROPENSITY_SCALE", "sum of the initial Roth-Erev propensities of "
+     "marketers' modes (the constructor writes the same 10 as a literal)",
+     "Erev & Roth 1998 (initial strength); value assumption"),
     ("agents.base", "PAYOFF_MEMORY", "weight of this week in a person's running payoff (the "
-     "reference point of cooperation learning; what imitation compares)", "assumption"),
+     "reference of cooperation learning; what imitation compares)", "assumption"),
     ("sim.adaptation", "REFERENCE_MEMORY", "weight of this week in the running means payoffs "
      "are relative to", "assumption"),
     ("sim.adaptation", "REP_REJECT_WEIGHT", "weight of an MQL a rep rejected as a bad trust "
@@ -170,8 +183,10 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "for its marketer (an overdue one weighs 1)", "assumption"),
     ("sim.adaptation", "FEEDBACK_GOOD", "good trust event for a marketer per MQL, times the "
      "share of reps cooperating (feedback arriving)", "assumption"),
+    ("sim.adaptation", "TIE_OBSERVATION", "trust event (good or bad) of seeing a tied colleague "
+     "of the other department cooperate or defect this week", "assumption"),
     ("sim.sanctions", "OFFENCE_MEMORY_WEEKS", "weeks after an offence within which a new one "
-     "counts as a repeat", "assumption"),
+     "counts as a repeat and forced return applies", "assumption"),
     ("agents.leaders", "LOBBYING_HOURS", "a leader's lobbying levels, hours a week",
      "assumption"),
     ("sim.lobbying", "LOBBYING_COST", "payoff cost of lobbying at the highest level",
@@ -179,22 +194,37 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
     ("sim.lobbying", "COACHING_LOSS", "share of a team's effectiveness lost when its leader "
      "lobbies FULL_TIME_HOURS", "assumption"),
     ("sim.lobbying", "FULL_TIME_HOURS", "a leader's working week, hours", "assumption"),
+    ("sim.metrics", "END_WEEKS", "last weeks of a run over which the end-of-run cooperation and "
+     "trust levels are averaged", "assumption"),
 )
+
+# Module-level names in sim/ and agents/ holding numbers that are not model constants: codes,
+# indices and values derived from a constant above. tests/docs/test_odd.py checks that every
+# other numeric module constant is in CONSTANTS.
+NOT_CONSTANTS: dict[str, tuple[str, ...]] = {
+    "sim.leads": ("MARKETING", "SALES", "NO_WEEK", "NO_OWNER", "N_STAGES", "CLOSED", "ACTIVE"),
+    "sim.network": ("STRUCTURAL",),
+    "sim.programmes": ("DEMAND", "NURTURE", "RETENTION", "ENABLEMENT"),
+    "sim.flows": ("BANDS",),
+    "sim.forecast": ("BAND_WIDTH", "BAND_CENTRES"),
+    "sim.metrics": ("WEEK_END_STAGES",),
+    "agents.sales_rep": ("OPPORTUNITIES", "MQL_FOLLOW_UP", "ACCOUNTS", "PROSPECTING"),
+}
 
 # Initial values set inside agents' constructors (not module constants): read off a built model.
 INITIAL_ATTRIBUTES: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
     ("SalesRep.belief_mql_win", lambda m: m.reps[0].belief_mql_win,
-     "a rep's initial belief that a contacted MQL ends won (learned, 7.11)"),
+     "a rep's initial belief that a contacted MQL ends won (its win record starts here, 7.11)"),
+    ("SalesRep.belief_win_per_worth", lambda m: m.reps[0].belief_win_per_worth,
+     "a rep's initial belief of wins per unit of sales worth of an accepted MQL (7.4, 7.11)"),
     ("SalesRep.belief_prospect_win", lambda m: m.reps[0].belief_prospect_win,
-     "a rep's belief that an own prospect ends won (static)"),
-    ("Person.propensity (sum)", lambda m: float(sum(m.reps[0].propensity)),
-     "scale of the initial Roth-Erev propensities over (cooperate, defect): initial inertia"),
+     "a rep's initial belief that an own prospect ends won (7.11)"),
+    ("Marketer.mode_propensity (sum)", lambda m: float(sum(m.marketers[0].mode_propensity)),
+     "scale of a marketer's initial Roth-Erev mode propensities: initial inertia"),
     ("Person.payoff", lambda m: m.reps[0].payoff,
-     "initial running payoff (reference point of cooperation and mode learning)"),
+     "initial running payoff (the reference of cooperation learning; what imitation compares)"),
     ("Leader.lobbying_propensity", lambda m: m.leaders["cmo"].lobbying_propensity,
      "initial Roth-Erev propensities over the LOBBYING_HOURS levels"),
-    ("Leader.lobbying_payoff", lambda m: m.leaders["cmo"].lobbying_payoff,
-     "initial running payoff of lobbying (its reinforcement's reference point)"),
 )
 
 
@@ -267,28 +297,38 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _outcome_data(view: DataView) -> str:
+    """What a planner sees of what became of marketing's MQLs (7.12), in words."""
+    if not view.outcomes_by_score:
+        return "average pipeline per MQL, not by score"
+    if view.outcomes_via_feedback:
+        return "by score band, through feedback (rest: belief)"
+    return "by score band, in full"
+
+
 def lever_table() -> str:
     """Planning owners first (the planner rule), then every other factor level's levers."""
     owner_rows = []
     for owner in _choices("planning_owner"):
-        rule = _governance(planning_owner=owner).planner
+        g = _governance(planning_owner=owner)
+        rule = g.planner
         owner_rows.append((f"`{owner}`", ", ".join(rule.planners), rule.objective.name,
-                           str(rule.horizon_weeks), fmt(rule.tilt), _yes(rule.pooled_data),
-                           _yes(rule.everyone_meets)))
+                           str(rule.horizon_weeks), fmt(rule.tilt), _outcome_data(rule.view),
+                           "published rule" if rule.split_by_contribution else "planner",
+                           _yes(g.allocator_discretion), _yes(rule.everyone_meets)))
     owners = _table(("planning_owner", "planner roles", "objective", "horizon (weeks)",
-                     "tilt (x `behaviour.planner_bias`)", "pooled data",
+                     "tilt (x `behaviour.planner_bias`)", "outcome data (view)",
+                     "marketing share set by", "allocator discretion (lobbied)",
                      "everyone meets"), owner_rows)
 
     def describe(factor: str, level: Any, g: Governance) -> str:
         if factor == "budget_structure":
-            return (f"share_revisable={g.share_revisable}, allocator_discretion="
-                    f"{g.allocator_discretion}")
+            return f"share_revisable={g.share_revisable}"
         if factor == "metrics":
             return f"w_shared={fmt(g.w_shared)}"
         if factor == "structure":
-            return (f"handoff_gate={g.handoff_gate}, scoring_skill_loss="
-                    f"{fmt(g.scoring_skill_loss)}, has_cro={g.has_cro}, "
-                    f"structural cross-tie channels={g.cross_ties}")
+            return (f"handoff_gate={g.handoff_gate}, merged_department={g.merged_department}, "
+                    f"has_cro={g.has_cro}, structural cross-tie channels={g.cross_ties}")
         if factor == "sla":
             m = g.monitoring
             return (f"sla_on={m.sla_on}, detection_prob={fmt(m.detection_prob)}, "

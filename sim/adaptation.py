@@ -4,10 +4,11 @@ Staged so that the order in which people are visited cannot matter: every input 
 trust events, neighbours' strategies and trust) is computed from the state at the end of the
 week's work before anyone's state changes; then each person updates only their own state.
 
-Payoff (Roth-Erev's reinforcement): (1 - w_shared) * own KPI + w_shared * company bookings, each
+Payoff (what cooperation learning compares with the running payoff, and the Roth-Erev
+reinforcement of marketers' modes): (1 - w_shared) * own KPI + w_shared * company bookings, each
 relative to its recent mean, minus sanctions. Own KPIs: a rep's expected value of new pipeline
 plus account expansion; a marketer's MQLs handed over. Leaders learn how much to lobby at
-planning events (sim/lobbying.py).
+planning events (sim/planning.py, with the payoff of sim/lobbying.py).
 """
 
 from __future__ import annotations

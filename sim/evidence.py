@@ -110,7 +110,8 @@ def build_evidence(model: AlignmentModel, view: DataView) -> Evidence:
     """The planner's view of the last weeks. Every planner sees the flows of the funnel; what
     an MQL is worth it reads from outcomes where it sees them (the whole pipeline its MQLs
     brought), through feedback where only reps' reports and a scoreboard show them (blended
-    with marketing's own belief), or not at all (finance: the average, scaled by acceptance)."""
+    with marketing's own belief), or only on average (finance: the average pipeline per MQL,
+    its change with the threshold taken to follow acceptance)."""
     weeks = max(min(len(model.history), 13), 1)
     mqls = _sum(model, "mqls")
     contacted = _sum(model, "mqls_contacted")

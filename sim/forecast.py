@@ -50,7 +50,8 @@ LAG_HANDOFF = 3              # an MQL becomes an opportunity
 MARKETING_CLOSE_BELIEF = 0.3
 BAND_WIDTH = float(SCORE_BANDS[1] - SCORE_BANDS[0])
 BAND_CENTRES = SCORE_BANDS + BAND_WIDTH / 2
-# Bands with fewer observations than this weigh a band's own rate half against the fitted line.
+# A band with this many observations weighs its own rate and the fitted line equally (fewer:
+# the line more).
 BAND_SHRINK = 5.0
 
 

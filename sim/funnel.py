@@ -53,7 +53,7 @@ class RepDecisions:
     """What reps decided this week, indexed by rep."""
 
     contacts: np.ndarray        # MQLs each rep will contact
-    accept_bar: np.ndarray      # acceptance bar on perceived fit
+    accept_bar: np.ndarray      # acceptance bar on the read sales worth
     cooperating: np.ndarray     # returns unworked leads (True) or hoards them (False)
     opportunity_hours: np.ndarray
     skill: np.ndarray
@@ -206,7 +206,7 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     ledger.contact_pairs = pairs[pairs[:, 0] >= 0]
     worth = sales_worth(leads.fit[met], leads.readiness[met])
     if gate:
-        # A rep reads fit with noise; low trust in marketing discounts what they read.
+        # A rep reads sales worth with noise; distrust of marketing discounts what they read.
         read = (worth * (1 - distrust_discount * (1 - trust[who]))
                 + REP_JUDGEMENT_SD * rng.standard_normal(len(met)))
         accept = read >= reps.accept_bar[who]

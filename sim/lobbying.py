@@ -1,12 +1,14 @@
 """Lobbying for budget: a Tullock contest over the marketing share (Tullock 1980; Milgrom 1988
 on influence costs).
 
-Under one shared pool split by a single planner (allocator discretion), the CMO and the head of
-sales each choose a lobbying level (hours a week). The allocator's view of the plans tilts toward
-the side with the larger share of total lobbying: tilt += sway * (2 * L_m / (L_m + L_s) - 1).
-Lobbying costs the lobbyist's hours (less coaching of their team) and the other side's trust.
-Where nobody has discretion (separate budgets, joint planning) the contest decides nothing and
-learning lets lobbying fade.
+Where one person's judgement splits the budget (allocator discretion: a single planner, no
+formula) and a split is due (a pool at every planning event, separate budgets at the annual
+round), the functional leaders who are not that planner each choose a lobbying level (hours a
+week). The allocator's view of the plans tilts toward the side with the larger share of total
+lobbying: tilt += sway * (2 * L_m / (L_m + L_s) - 1). Lobbying costs the lobbyist's hours (less
+coaching of their team) and the other side's trust. Elsewhere (joint or formula planning,
+separate budgets between rounds) nobody lobbies: levels are reset to zero at every planning
+event (sim/planning.py).
 """
 
 from __future__ import annotations

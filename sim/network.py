@@ -5,7 +5,9 @@ leaders tie to their department and to each other (a CRO to everyone). Each stan
 between the departments (a shared scoreboard, a CRO, a merged department) adds one structural
 tie from every marketer to a rep; whole-team planning meetings add pairings at each meeting;
 working a lead together may start a tie. Ties without contact lapse (`update_ties`). The graph
-carries imitation and trust spill-over and is drawn in charts.
+fixes each person's colleagues (imitation and trust spill-over), its cross-department ties carry
+first-hand observation of the other side's cooperation (sim/adaptation.py), and it is drawn in
+charts.
 """
 
 from __future__ import annotations

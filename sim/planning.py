@@ -1,7 +1,8 @@
 """The planning stage: at the cadence, the planner the governance names evaluates a few
 candidate plans near the current one (sim/plan.py) with its own objective, horizon, data and
-self-serving bias (sim/forecast.py), and adopts the best moves. Under a pool with one
-discretionary allocator, leaders lobby (sim/lobbying.py). Planning events cost meeting hours.
+self-serving bias (sim/forecast.py), and adopts the best moves. Where one discretionary
+allocator splits the budget (a pool, or the annual round of separate budgets), the other
+functional leaders lobby (sim/lobbying.py). Planning events cost meeting hours.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """SLA monitoring and graduated sanctions (Ostrom 1990: graduated sanctions; Fehr & Gachter 2000:
 punishment sustains contributions).
 
-A rep who lets an MQL go past the follow-up window without returning it is detected with the
-SLA's monitoring probability (funnel.handoff). A first detected breach costs reputation
-(`sanction_first` payoff units); each repeat costs `sanction_repeat` and the rep's overdue MQLs
-are forced back to marketing (funnel.handoff returns every detected lead). Offence records fade
+A rep who works an MQL without a disposition, or keeps an overdue MQL instead of returning it,
+is detected with the SLA's monitoring probability per lead (funnel.handoff); a marketer who
+defects is detected with the same probability (sim/adaptation.py). A first detected breach costs
+reputation (`sanction_first` payoff units); each repeat costs `sanction_repeat`, and while a rep's
+offence record lasts its detected overdue MQLs are forced back to marketing. Offence records fade
 after a quiet year, so graduated means graduated, not permanent.
 """
 

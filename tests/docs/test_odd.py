@@ -3,11 +3,15 @@ docs/make_param_table.py prints now, and every parameter is discussed outside it
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
+from numbers import Real
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import numpy as np
 import pytest
 
 from sim.params import field_table
@@ -66,6 +70,55 @@ def test_constants_documented_exist_with_the_values_shown(script: ModuleType,
         value = getattr(importlib.import_module(module), name)
         assert f"| `{module}.{name}` | `{script.fmt(value)}` |" in table, (
             f"{module}.{name} = {value!r} not shown in docs/odd.md: {FIX}")
+
+
+def _numeric(value: Any) -> bool:
+    """A number, or an array or tuple of numbers: what a model constant holds."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Real):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iuf"
+    return isinstance(value, tuple) and bool(value) and all(_numeric(v) for v in value)
+
+
+def _module_constants() -> list[tuple[str, str]]:
+    """(module, NAME) of every upper-case number assigned at the top of a sim/ or agents/
+    module (imports excluded: a constant counts where it is defined)."""
+    found = []
+    for folder in ("sim", "agents"):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            module = f"{folder}.{path.stem}"
+            names = []
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                for target in targets:
+                    elts = target.elts if isinstance(target, ast.Tuple) else [target]
+                    names += [e.id for e in elts if isinstance(e, ast.Name)]
+            loaded = importlib.import_module(module)
+            found += [(module, name) for name in names
+                      if name.isupper() and _numeric(getattr(loaded, name))]
+    return found
+
+
+def test_every_numeric_module_constant_is_in_the_constants_table(script: ModuleType) -> None:
+    """A constant added to the code must reach the ODD's table (or be declared a code or an
+    index in the script's NOT_CONSTANTS)."""
+    listed = {(module, name) for module, name, _meaning, _source in script.CONSTANTS}
+    exempt = {(module, name) for module, names in script.NOT_CONSTANTS.items()
+              for name in names}
+    missing = [f"{m}.{n}" for m, n in _module_constants() if (m, n) not in listed | exempt]
+    assert not missing, f"module constants missing from docs/make_param_table.py: {missing}"
+
+
+def test_odd_links_nothing_outside_the_repository(odd: str) -> None:
+    """The description must stand on the repository alone: no web links, no paths above it."""
+    targets = re.findall(r"\]\(([^)]*)\)", odd)
+    outside = [t for t in targets if re.match(r"[a-z]+:|/|\.\./", t)]
+    assert not outside, f"docs/odd.md links outside the repository: {outside}"
+    assert "../" not in odd, "docs/odd.md names a path outside the repository"
 
 
 def test_script_prints_the_parameter_table_by_default(script: ModuleType,
