@@ -6,7 +6,11 @@ stays flat however long the sweep. Runs are grouped into tasks of roughly `task_
 (sized from the measured run time) so that per-task overhead stays small.
 
 Engines (`experiments.engines`): the default is a local process pool sized to the cores; a pool
-whose worker died is rebuilt and the unfinished runs go on, up to `max_rebuilds` times.
+whose worker died is rebuilt and the unfinished runs go on. The runs that were in flight when a
+worker died are then run one at a time, so a run that kills its worker (a crash in native code,
+memory it cannot get) is found: after it killed its worker twice, running alone, it is stored as
+failed with that reason and the sweep goes on. Deaths no single run explains are allowed
+`max_rebuilds` times; workers that die whatever they run stop the sweep.
 ``scheduler="tcp://HOST:PORT"`` (or DASK_SCHEDULER_ADDRESS) runs the same sweep on a Dask
 cluster; Dask reschedules the tasks of a worker that dies.
 """
@@ -39,6 +43,8 @@ RunFn = Callable[[Any, int], Any]
 """``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``."""
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+DEATHS_TO_FAIL = 2
+"""A run that killed its worker this many times (running alone) is stored as failed."""
 
 
 @dataclass
@@ -104,8 +110,10 @@ def run_experiment(
                        max_rebuilds=max_rebuilds, retry_failed=retry_failed, quiet=quiet)
         try:
             sweep.run()
-        finally:
-            store.close(sweep.counts())
+        except BaseException:
+            store.close(sweep.counts(), failing=True)  # never raised over the error in flight
+            raise
+        store.close(sweep.counts())
     return sweep.summary(folder)
 
 
@@ -168,6 +176,14 @@ class _Sweep:
         self.skipped = len(skip)
         self._todo: Iterator[PlannedRun] = (r for r in plan(spec) if r.run_id not in skip)
         self._retry: deque[PlannedRun] = deque()
+        self._suspects: deque[PlannedRun] = deque()
+        """Runs in flight when a worker died: run one at a time until each is cleared."""
+        self._deaths: dict[str, int] = {}
+        self._unexplained = 0
+        self._to_explain = 0
+        self._deaths_in_a_row = 0
+        self._alone = False
+        """Whether the task in flight is a suspect, which runs with nothing beside it."""
         self._in_flight: dict[Future, list[PlannedRun]] = {}
         self._mean_run_s: float | None = None
         self.done = self.failed = self.rebuilds = 0
@@ -186,20 +202,19 @@ class _Sweep:
                                    timeout=self.store.flush_seconds or None,
                                    return_when=FIRST_COMPLETED)
                 self.store.flush_if_due()
-                broken = False
+                lost: list[PlannedRun] | None = None
                 for future in finished:
                     batch = self._in_flight.pop(future)
                     try:
                         results = future.result()
                     except BrokenProcessPool:
-                        self._retry.extend(batch)
-                        broken = True
+                        lost = [*(lost or []), *batch]
                         continue
                     except Exception as err:  # e.g. a task Dask gave up on, or unpicklable
                         results = [_failed(r.run_id, err) for r in batch]
                     self._store(batch, results)
-                if broken:
-                    self._recover()
+                if lost is not None:
+                    self._recover(lost)
         except KeyboardInterrupt:
             self._keep_finished()
             raise
@@ -214,9 +229,19 @@ class _Sweep:
                 self._store(batch, future.result())
 
     def _fill(self) -> bool:
-        """Submit tasks until the in-flight bound; False when nothing is left to wait for."""
+        """Submit tasks until the in-flight bound; False when nothing is left to wait for.
+        A suspect runs alone: nothing else is in flight beside it."""
         while len(self._in_flight) < self.engine.slots:
-            batch = self._take(self._batch_size())
+            if (self._suspects or self._alone) and self._in_flight:
+                break
+            suspect = bool(self._suspects)
+            if suspect:
+                batch = [self._suspects.popleft()]
+            else:
+                if self._alone:
+                    self._to_explain = 0  # every suspect ran alone and lived
+                batch = self._take(self._batch_size())
+            self._alone = suspect
             if not batch:
                 break
             items = [(r.run_id, self.spec.arm_params(r.arm.values), r.seed) for r in batch]
@@ -225,11 +250,11 @@ class _Sweep:
                                                      self.spec.weekly_metrics,
                                                      self.spec.every_weeks)
             except BrokenProcessPool:
-                # A worker died after the last wait: this batch goes back to the front, and the
-                # pool is rebuilt now if nothing in flight would report the break.
-                self._retry.extendleft(reversed(batch))
+                # A worker died after the last wait: this batch never ran, so it goes back to
+                # the front, and the pool is rebuilt now if nothing in flight would report it.
+                (self._suspects if suspect else self._retry).extendleft(reversed(batch))
                 if not self._in_flight:
-                    self._recover()
+                    self._recover([])
                     continue
                 break
             self._in_flight[future] = batch
@@ -265,6 +290,7 @@ class _Sweep:
             self.store.add(row, weekly)
             if result["status"] == DONE:
                 self.done += 1
+                self._deaths_in_a_row = 0
             else:
                 self.failed += 1
             d = result["duration_s"]
@@ -273,19 +299,52 @@ class _Sweep:
         if self.failed:
             self._bar.set_postfix(failed=self.failed, refresh=False)
 
-    def _recover(self) -> None:
-        """A worker died: rebuild the pool and resubmit everything that was in flight."""
+    def _recover(self, lost: list[PlannedRun]) -> None:
+        """A worker died: find out which run killed it, rebuild the pool, and go on.
+
+        A run that was alone in flight killed its worker: the second time, it is stored as
+        failed. Otherwise every run that was in flight becomes a suspect, run alone next.
+        """
         for batch in self._in_flight.values():
-            self._retry.extend(batch)
+            lost.extend(batch)
         self._in_flight.clear()
+        self._alone = False
         self.rebuilds += 1
-        if not self.engine.rebuildable or self.rebuilds > self.max_rebuilds:
+        news = "a worker process died"
+        self._deaths_in_a_row += 1
+        if len(lost) == 1:
+            run = lost[0]
+            deaths = self._deaths[run.run_id] = self._deaths.get(run.run_id, 0) + 1
+            if self._to_explain:  # the break that made it a suspect is explained
+                self._to_explain -= 1
+                self._unexplained -= 1
+            if deaths >= DEATHS_TO_FAIL:
+                self._store([run], [_killed(run.run_id, deaths)])
+                news = (f"run {run.run_id} ({run.arm.label}) killed its worker process {deaths} "
+                        "times: stored as failed")
+            else:
+                self._suspects.appendleft(run)
+        else:
+            self._unexplained += 1
+            self._to_explain += 1
+            self._suspects.extend(lost)
+        stop = None
+        if not self.engine.rebuildable:
+            stop = f"a worker process died ({self.engine.name} cannot be restarted)"
+        elif self._unexplained > self.max_rebuilds:
+            stop = f"a worker process died {self._unexplained} times, not because of one run"
+        elif self._deaths_in_a_row > 2 * self.max_rebuilds + 2:
+            stop = (f"worker processes died {self._deaths_in_a_row} times in a row, whatever "
+                    "they ran")
+        if stop:
             raise SweepAborted(
-                f"a worker process died {self.rebuilds} time(s) (killed, out of memory, or a "
-                f"crash in native code); {self.done + self.failed} runs of this session are "
-                "stored; rerun the same command to resume")
-        print(f"alignsim: a worker process died; restarting the pool "
-              f"({self.rebuilds}/{self.max_rebuilds})", file=sys.stderr)
+                f"{stop} (killed, out of memory, or a crash in native code); "
+                f"{self.done + self.failed} runs of this session are stored; rerun the same "
+                "command to resume")
+        alone = (f"; {len(self._suspects)} run(s) to try one at a time" if self._suspects
+                 else "")
+        print(f"alignsim: {news}; restarting the pool ({self.rebuilds} so far{alone})",
+              file=sys.stderr)
         self.engine.rebuild()
 
     def counts(self) -> dict[str, Any]:
@@ -303,6 +362,13 @@ class _Sweep:
 class _Bar(tqdm):
     # No monitor thread: a forked pool must not be started from a process that runs threads.
     monitor_interval = 0
+
+
+def _killed(run_id: str, deaths: int) -> dict[str, Any]:
+    return {"run_id": run_id, "status": FAILED, "duration_s": 0.0, "summary": {},
+            "weekly": None,
+            "error": f"WorkerDied: the worker process died {deaths} times while running this run "
+                     "alone (killed, out of memory, or a crash in native code)"}
 
 
 def _failed(run_id: str, err: BaseException) -> dict[str, Any]:

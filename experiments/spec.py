@@ -20,6 +20,7 @@ from typing import Any
 
 from experiments.design import arms
 from experiments.errors import UsageError
+from experiments.files import read_utf8
 from experiments.spec_checks import Checker, allowed
 from sim import presets
 from sim.params import GROUPS, Params, field_kind
@@ -101,17 +102,13 @@ class ExperimentSpec:
 def load_spec(path: str | Path) -> ExperimentSpec:
     """Read and validate an experiment file."""
     path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"file {source}: cannot be read: {err.strerror or err}") from None
-    return parse_spec(text, source=source, default_name=path.stem)
+    return parse_spec(read_utf8(path), source=str(path), default_name=path.stem)
 
 
 def parse_spec(text: str, *, source: str = "<text>", default_name: str = "experiment"
                ) -> ExperimentSpec:
     """Validate the TOML text of an experiment file."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -128,6 +125,11 @@ def spec_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Experi
 def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
            ) -> ExperimentSpec:
     check = Checker(source)
+    if not data:
+        # Most likely the wrong file, or one saved empty: running the defaults would be a
+        # surprise (a full-length run into results/<file name>).
+        raise UsageError(f"file {source}: sets nothing; an experiment file sets at least one of "
+                         f"{', '.join(_TOP_KEYS)} (see docs/experiments.md)")
     check.keys("the file's top level", data, _TOP_KEYS, prefix="")
 
     name = data.get("name", default_name)
@@ -150,7 +152,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
     if not isinstance(overrides_raw, dict):
         check.fail("overrides", overrides_raw, "a table of parameter = value")
     overrides: dict[str, Any] = {}
-    for dotted, value, key in _flatten("overrides", overrides_raw):
+    for dotted, value, key in _flatten(check, "overrides", overrides_raw):
         if dotted == "weeks":
             check.fail(key, value, "set the run length with the top-level key 'weeks'")
         overrides[dotted] = check.value(key, dotted, value)
@@ -186,7 +188,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
     if not isinstance(factors_raw, dict):
         check.fail("factors", factors_raw, "a table of parameter = [levels] or {min, max}")
     factors = tuple(_factor(check, key, dotted, value, design)
-                    for dotted, value, key in _flatten("factors", factors_raw))
+                    for dotted, value, key in _flatten(check, "factors", factors_raw))
     if design in SAMPLED and not factors:
         check.fail("factors", {}, f"at least one factor with a range for a {design} design")
 
@@ -234,14 +236,28 @@ def _check_arms(spec: ExperimentSpec, check: Checker) -> None:
             check.fail(where, None, f"{err}{label}", raw=True)
 
 
-def _flatten(section: str, table: dict[str, Any]) -> Iterator[tuple[str, Any, str]]:
-    """(dotted name, value, key for messages); `governance.x = ...` parses as a nested table."""
+def _flatten(check: Checker, section: str, table: dict[str, Any]
+             ) -> Iterator[tuple[str, Any, str]]:
+    """(dotted name, value, key for messages); `governance.x = ...` parses as a nested table.
+
+    The same parameter written twice, dotted and quoted (``governance.x`` and
+    ``"governance.x"``), is two keys to TOML but one parameter: refused, since one of the two
+    values would be dropped without a word (or give two columns of one name).
+    """
+    seen: dict[str, str] = {}
     for key, value in table.items():
         if key in GROUPS and isinstance(value, dict) and not _is_range(value):
-            for sub, sub_value in value.items():
-                yield f"{key}.{sub}", sub_value, f"{section}.{key}.{sub}"
+            entries = [(f"{key}.{sub}", sub_value, f"{key}.{sub}")
+                       for sub, sub_value in value.items()]
         else:
-            yield key, value, f"{section}.{key}"
+            entries = [(key, value, json.dumps(key) if "." in key else key)]
+        for dotted, item, written in entries:
+            if dotted in seen:
+                check.fail(f"{section}.{written}", None,
+                           f"{dotted} is given twice in [{section}] (as {seen[dotted]} and as "
+                           f"{written}); give it once", raw=True)
+            seen[dotted] = written
+            yield dotted, item, f"{section}.{dotted}"
 
 
 def _is_range(value: Any) -> bool:

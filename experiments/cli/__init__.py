@@ -3,24 +3,23 @@
 The top floor: it may import everything below and nothing imports it. Each subcommand is a
 module of this package that exposes ``register(subparsers) -> None``, which adds its parser and
 sets ``handler`` (a function of the parsed args returning an exit code). Input errors are
-`UsageError`s (or `ParamError`s): one line on stderr, exit code 2, no traceback.
+`UsageError`s (or `ParamError`s): one line on stderr, exit code 2, no traceback; how every
+other failure ends (a full disk, a closed pipe, Ctrl+C) is `experiments.cli.failures`.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 from experiments.cli import app, compare, presets, report, run, runs, sweep
-from experiments.errors import UsageError
-from sim.params import ParamError
+from experiments.cli.failures import OneLineParser, guarded, pipe_closed
 
 COMMANDS = (run, compare, presets, sweep, runs, report, app)
 """In the order `alignsim --help` lists them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="alignsim",
         description="Agent-based simulator of sales-marketing alignment under governance rules.",
     )
@@ -32,13 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
-    except (UsageError, ParamError) as err:
-        print(f"alignsim {args.command}: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"alignsim {args.command}: interrupted", file=sys.stderr)
-        return 130
+        args = parser.parse_args(argv)
+    except BrokenPipeError:  # `alignsim --help | head -1`
+        return pipe_closed()
+    return guarded(args.command, lambda: args.handler(args))
 

@@ -1,7 +1,9 @@
 """`alignsim app`: start the workshop dashboard and print its address once it answers.
 
 The dashboard is a Solara page (`app/app.py` in the source tree); this command runs Solara's
-server on it in a child process, on 127.0.0.1 unless told otherwise, and stops it on Ctrl+C.
+server on it in a child process (`app/serve.py`), on 127.0.0.1 unless told otherwise, and stops
+it on Ctrl+C or a signal. Killed with ``kill -9``, this command cannot stop the server, so the
+server watches it and stops by itself (no orphan keeps the port).
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ def handle(args: argparse.Namespace) -> int:
         "SOLARA_THEME_SHOW_BANNER": "False",
         "SOLARA_THEME_TITLE": "alignsim workshop",
     }
-    cmd = [sys.executable, "-m", "solara", "run", "app.app", "--host", args.host,
-           "--port", str(args.port), "--no-open", "--production", "--log-level", "warning"]
+    cmd = [sys.executable, "-m", "app.serve", str(os.getpid()),
+           "run", "app.app", "--host", args.host, "--port", str(args.port), "--no-open",
+           "--production", "--log-level", "warning"]
     server = subprocess.Popen(cmd, cwd=ROOT, env=env)
     # Stopped by a signal (a terminal closing, a test tearing down): take the server along.
     signal.signal(signal.SIGTERM, _interrupt)

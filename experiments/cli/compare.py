@@ -16,6 +16,10 @@ from experiments.report.run_outputs import (
 from experiments.single import build_params, compare, parse_sets, run_arms
 from sim import presets
 
+MAX_REPLICATES = 1000
+MAX_SEED = 2**63 - 1
+"""The seeds an experiment file allows (numpy's SeedSequence takes no negative seed)."""
+
 
 def add_run_options(parser: argparse.ArgumentParser, default_replicates: int) -> None:
     parser.add_argument("--set", dest="sets", action="append", default=[],
@@ -46,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    if len(args.presets) < 2:
+        raise UsageError(f"presets {args.presets}: compare takes two or more presets (one "
+                         "preset alone: `alignsim run --preset NAME`)")
     out = args.out or Path("results") / f"compare-{'-'.join(args.presets)}-seed{args.seed}"
     return execute(args.presets, args, out)
 
@@ -59,8 +66,12 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
     """
     if args.weeks is not None and args.weeks < 1:
         raise UsageError(f"--weeks {args.weeks}: must be at least 1")
-    if args.replicates < 1:
-        raise UsageError(f"--replicates {args.replicates}: must be at least 1")
+    if not 1 <= args.replicates <= MAX_REPLICATES:
+        raise UsageError(f"--replicates {args.replicates}: allowed: 1 to {MAX_REPLICATES} (these "
+                         "runs are kept in memory until the end; for more, write an experiment "
+                         "file and use `alignsim sweep`, which stores runs as they finish)")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed {args.seed}: allowed: an integer from 0 to {MAX_SEED}")
     if len(set(names)) != len(names):
         raise UsageError(f"presets {names}: each preset at most once")
     sets = parse_sets(args.sets)

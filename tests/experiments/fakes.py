@@ -63,3 +63,13 @@ def always_die_run(params: Params, seed: int) -> FakeResult:
     if params.governance.cadence_weeks == 4:
         os._exit(9)
     return fake_run(params, seed)
+
+
+def die_after_first_run(params: Params, seed: int) -> FakeResult:
+    """Kills its worker on every run but the first of the session (a marker file remembers),
+    as a machine out of memory would, whatever the run."""
+    marker = DIE_ONCE_DIR / f"first-{os.getppid()}"
+    if marker.exists():
+        os._exit(9)
+    marker.write_text("x")
+    return fake_run(params, seed)

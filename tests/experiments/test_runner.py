@@ -138,15 +138,37 @@ def test_a_dead_worker_is_replaced_and_every_run_comes_back(
     pd.testing.assert_frame_equal(got[1], ref[1])
 
 
-def test_a_worker_that_keeps_dying_aborts_with_results_kept(
+def test_a_run_that_kills_its_worker_twice_is_stored_as_failed_and_the_sweep_goes_on(
+        write_spec: Callable[..., Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_spec(FAST.replace("replicates = 10", "replicates = 2"))
+    summary = run_experiment(path, tmp_path / "out", workers=2, run_fn=fakes.always_die_run,
+                             quiet=True, max_rebuilds=1)
+    assert (summary.done, summary.failed, summary.exit_code) == (6, 2, 1)
+    runs, weekly = load(tmp_path / "out")
+    failed = runs[runs["status"] == "failed"]
+    assert set(failed["governance.cadence_weeks"]) == {4} and len(failed) == 2
+    assert failed["error"].str.startswith("WorkerDied: the worker process died 2 times").all()
+    assert set(weekly["run_id"]) == set(runs.loc[runs["status"] == "done", "run_id"])
+    assert "killed its worker process 2 times: stored as failed" in capsys.readouterr().err
+    # a resume has nothing left to run: the failed runs are not tried again
+    again = run_experiment(path, tmp_path / "out", workers=2, run_fn=fakes.always_die_run,
+                           quiet=True, max_rebuilds=1)
+    assert (again.done, again.failed, again.skipped) == (0, 0, 8)
+
+
+def test_workers_that_die_whatever_they_run_stop_the_sweep_with_results_kept(
         write_spec: Callable[..., Path], tmp_path: Path) -> None:
     path = write_spec(FAST.replace("replicates = 10", "replicates = 1"))
-    with pytest.raises(SweepAborted, match="died 3 time"):
-        run_experiment(path, tmp_path / "out", workers=1, run_fn=fakes.always_die_run,
-                       quiet=True, max_rebuilds=2)
+    shutil.rmtree(fakes.DIE_ONCE_DIR, ignore_errors=True)
+    fakes.DIE_ONCE_DIR.mkdir(parents=True)
+    with pytest.raises(SweepAborted, match="died 5 times in a row, whatever they ran"):
+        run_experiment(path, tmp_path / "out", workers=1, run_fn=fakes.die_after_first_run,
+                       quiet=True, max_rebuilds=1)
+    shutil.rmtree(fakes.DIE_ONCE_DIR)
     runs, _ = load(tmp_path / "out")
-    assert set(runs["governance.cadence_weeks"]) <= {1, 2, 8}
-    assert (runs["status"] == "done").all()
+    assert (runs["status"] == "done").sum() == 1  # the first run, stored before the deaths
+    assert (runs["status"] == "failed").sum() == 2  # two runs blamed, each after two deaths
 
 
 def test_quiet_off_a_terminal(write_spec: Callable[..., Path], tmp_path: Path,

@@ -124,6 +124,13 @@ BAD = {
                               "output.weekly_metrics", "the model's weekly metrics: "),
     "weekly metrics not a list": ('[output]\nweekly_metrics = "revenue"\n',
                                   "output.weekly_metrics", '"all" or a list'),
+    "factor dotted and quoted": (
+        '[factors]\ngovernance.cadence_weeks = [2, 4]\n"governance.cadence_weeks" = [1, 8]\n',
+        'factors."governance.cadence_weeks"', "given twice in [factors] (as "
+        'governance.cadence_weeks and as "governance.cadence_weeks"); give it once'),
+    "override quoted and dotted": (
+        '[overrides]\n"org.n_reps" = 6\norg.n_reps = 5\n', "overrides.org.n_reps",
+        "org.n_reps is given twice in [overrides]"),
 }
 
 
@@ -144,3 +151,32 @@ def test_missing_file_and_broken_toml(tmp_path: Path, write_spec: Callable[..., 
         load_spec(tmp_path / "nothere.toml")
     with pytest.raises(UsageError, match=r"file .*exp.toml: not valid TOML"):
         load_spec(write_spec("name = \n"))
+
+
+def test_a_byte_order_mark_is_not_part_of_the_file(write_spec: Callable[..., Path]) -> None:
+    path = write_spec()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_spec(path).fingerprint() == parse_spec(SMALL).fingerprint()
+    assert parse_spec("\ufeff" + SMALL).fingerprint() == parse_spec(SMALL).fingerprint()
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"# nothing yet\n"],
+                         ids=["empty", "blank", "comments"])
+def test_a_file_that_sets_nothing_is_refused(content: bytes,
+                                             write_spec: Callable[..., Path]) -> None:
+    path = write_spec()
+    path.write_bytes(content)
+    with pytest.raises(UsageError, match=r"sets nothing; an experiment file sets at least"):
+        load_spec(path)
+
+
+@pytest.mark.parametrize(("content", "byte"), [('name = "café"'.encode("latin-1"), "0xe9"),
+                                               (bytes(range(256)), "0x80")],
+                         ids=["latin-1", "binary"])
+def test_a_file_that_is_not_utf8_is_named_with_the_byte(
+        content: bytes, byte: str, write_spec: Callable[..., Path]) -> None:
+    path = write_spec()
+    path.write_bytes(content)
+    with pytest.raises(UsageError, match=rf"file .*exp.toml: not UTF-8 text \(byte {byte} at "
+                                         r"position \d+\); save it as UTF-8 text$"):
+        load_spec(path)

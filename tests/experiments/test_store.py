@@ -196,3 +196,160 @@ def test_results_are_committed_when_the_buffer_is_full_or_old(
     st.flush_if_due()
     assert len(st.finished) == 4  # old
     st.close()
+
+
+# -- hardening (issue 13) -------------------------------------------------------------------
+def test_a_folder_that_is_not_a_store_is_refused_and_left_alone(
+        write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs"
+    for sub in ("runs", "weekly", "index"):
+        (theirs / sub).mkdir(parents=True)
+        (theirs / sub / ".notes").write_text("mine")
+    (theirs / "draft.tmp").write_text("mine")
+    before = sorted(p.relative_to(theirs) for p in theirs.rglob("*"))
+    for fresh in (False, True):
+        with pytest.raises(UsageError, match=r"exists and is not a results folder of alignsim"):
+            _sweep(write_spec(), theirs, fresh=fresh)
+    assert sorted(p.relative_to(theirs) for p in theirs.rglob("*")) == before
+    assert not list(tmp_path.glob("theirs.replaced-*"))
+
+
+def test_a_store_cleans_only_its_own_leftovers(write_spec: Callable[..., Path],
+                                               tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _sweep(write_spec(), out)
+    mine = [out / "notes.tmp", out / "runs" / ".DS_Store", out / "analysis.ipynb"]
+    for path in mine:
+        path.write_text("a person's file")
+    (out / "runs" / ".chunk-000009.parquet.tmp").write_bytes(b"half")
+    (out / ".manifest.json.tmp").write_bytes(b"half")
+    assert sorted(p.name for p in leftovers(out)) == [".chunk-000009.parquet.tmp",
+                                                      ".manifest.json.tmp"]
+    _sweep(write_spec(), out)
+    assert all(path.exists() for path in mine) and not leftovers(out)
+
+
+def test_fresh_waits_for_the_lock_and_never_moves_a_store_being_written(
+        write_spec: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, out = load_spec(write_spec()), tmp_path / "out"
+    _sweep(write_spec(), out)
+    running = open_store(out, spec)  # a sweep writing the folder
+    monkeypatch.setattr(store_module, "LOCK_WAIT_S", 0.3)
+    with pytest.raises(UsageError, match="another sweep is writing"):
+        open_store(out, spec, fresh=True)
+    assert not list(tmp_path.glob("out.replaced-*")) and (out / "spec.toml").exists()
+    running.add({"run_id": "a00000-r0000", "arm": "x", "replicate": 0, "seed": 1,
+                 "preset": "joint", "governance.cadence_weeks": 2, "status": "done",
+                 "error": "", "duration_s": 0.1}, None)
+    running.close()
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert len(sessions) == 2 and sessions[-1]["ended"]  # the running sweep's record is whole
+    open_store(out, spec, fresh=True).close()  # once it has ended, --fresh goes ahead
+    assert len(list(tmp_path.glob("out.replaced-*"))) == 1
+
+
+def test_fresh_twice_in_one_second_keeps_both(write_spec: Callable[..., Path], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> Frozen:  # type: ignore[override]
+            return cls(2030, 1, 2, 3, 4, 5)
+
+    monkeypatch.setattr(store_module, "datetime", Frozen)
+    out = tmp_path / "out"
+    for _ in range(3):
+        _sweep(write_spec(), out, fresh=True)
+    assert sorted(p.name for p in tmp_path.glob("out.replaced-*")) == [
+        "out.replaced-20300102-030405", "out.replaced-20300102-030405-2"]
+    assert all(len(load(p)[0]) == 8 for p in tmp_path.glob("out.replaced-*"))
+
+
+def test_a_full_disk_stops_the_sweep_keeps_what_was_committed_and_leaves_no_tmp(
+        write_spec: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from experiments import files
+    from experiments.errors import SweepAborted
+
+    out = tmp_path / "out"
+    write_atomic = files.write_atomic
+
+    def full_at_chunk_2(path: Path, write: Callable[..., object]) -> None:
+        if path.name == "chunk-000002.parquet" and path.parent.name == "weekly":
+            def half(f: object) -> None:
+                f.write(b"PAR1 half a file")  # type: ignore[attr-defined]
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return write_atomic(path, half)
+        return write_atomic(path, write)
+
+    monkeypatch.setattr(files, "write_atomic", full_at_chunk_2)
+    with pytest.raises(SweepAborted, match=r"cannot write .*weekly/chunk-000002.parquet \(no "
+                                           r"space left on the disk: free some space\); the 3 "
+                                           r"runs committed .* are kept; rerun the same command"):
+        _sweep(write_spec(), out)
+    assert not list(out.rglob("*.tmp"))
+    assert len(load(out)[0]) == 3
+    assert json.loads((out / "manifest.json").read_text())["sessions"][0]["ended"]
+    monkeypatch.undo()
+    summary = _sweep(write_spec(), out)
+    assert (summary.skipped, summary.done) == (3, 5)  # type: ignore[attr-defined]
+    assert len(load(out)[0]) == 8
+
+
+@pytest.mark.parametrize("damage", ["runs", "weekly", "index", "manifest"])
+def test_a_damaged_file_is_named_and_repair_moves_its_chunk_aside(
+        damage: str, write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    from experiments.errors import StoreDamaged
+    from experiments.store import repair
+
+    out = tmp_path / "out"
+    _sweep(write_spec(), out)
+    target = {"runs": out / "runs" / "chunk-000002.parquet",
+              "weekly": out / "weekly" / "chunk-000002.parquet",
+              "index": out / "index" / "chunk-000002.json",
+              "manifest": out / "manifest.json"}[damage]
+    target.write_bytes(target.read_bytes()[:20])
+    remedy = "keeps it aside" if damage == "manifest" else "moves its chunk aside"
+    for read in (lambda: status(out), lambda: _sweep(write_spec(), out)):
+        with pytest.raises(StoreDamaged, match=rf"{target}: damaged \(.+\); `alignsim runs "
+                                               rf"{out} --repair` {remedy}"):
+            read()
+    if damage != "manifest":
+        with pytest.raises(StoreDamaged):
+            load(out)
+    listed = status(out, list_damage=True)
+    assert [d.path for d in listed.damage] == [target]
+    done = repair(out)
+    assert done.moved_to is not None and done.moved_to.parent == out / "damaged"
+    assert (done.moved_to / target.relative_to(out)).exists()  # kept, never deleted
+    if damage != "manifest":
+        assert not [p for sub in ("runs", "weekly", "index")
+                    for p in (out / sub).glob("chunk-000002.*")]
+        assert len(load(out)[0]) == 5
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["repairs"][0]["files"][0]["file"] == str(target.relative_to(out))
+    summary = _sweep(write_spec(), out)
+    assert summary.done == (0 if damage == "manifest" else 3)  # type: ignore[attr-defined]
+    runs, weekly = load(out)
+    assert len(runs) == 8 and runs["run_id"].is_unique and len(weekly) == 8 * 30
+    assert repair(out).moved_to is None
+
+
+def test_an_index_edited_by_hand_is_damage(write_spec: Callable[..., Path],
+                                           tmp_path: Path) -> None:
+    from experiments.errors import StoreDamaged
+
+    out = tmp_path / "out"
+    _sweep(write_spec(), out)
+    path = out / "index" / "chunk-000001.json"
+    index = json.loads(path.read_text())
+    for edited, problem in (({**index, "chunk": 7}, "names chunk 7, not 1"),
+                            ({**index, "runs": index["runs"][:-1]}, "holds other runs"),
+                            ({**index, "weekly": "yes"}, "'weekly' is not true or false")):
+        path.write_text(json.dumps(edited))
+        with pytest.raises(StoreDamaged, match=problem):
+            load(out)
