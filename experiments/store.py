@@ -6,6 +6,7 @@ Layout::
     <folder>/manifest.json        versions, platform, git commit, one entry per sweep session
     <folder>/runs/chunk-NNNNNN.parquet    runs table rows (one per run)
     <folder>/weekly/chunk-NNNNNN.parquet  weekly table rows (run_id, week, metrics)
+    <folder>/network/chunk-NNNNNN.parquet network table rows (run_id, week, one row per tie)
     <folder>/index/chunk-NNNNNN.json      the chunk's run ids: written last, it is the commit
 
 Each file is written under a temporary dot-name, synced and renamed, so a chunk is either wholly
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -47,6 +49,8 @@ RUN_KEYS = ("run_id", "arm", "replicate", "seed")
 RUN_TAIL = ("status", "error", "duration_s")
 DONE, FAILED = "done", "failed"
 
+TABLES = ("runs", "weekly", "network")
+"""The tables of a store, one folder of chunks each."""
 _CHUNK_RE = re.compile(r"^chunk-(\d{6})\.(parquet|json)$")
 _EXTRA_VERSIONS = ("pyarrow", "SALib", "dask", "distributed")
 LOCK_WAIT_S = 10.0
@@ -86,6 +90,7 @@ class ResultsStore:
         self.flush_seconds = flush_seconds
         self._rows: list[dict[str, Any]] = []
         self._weekly: list[pd.DataFrame] = []
+        self._network: list[pd.DataFrame] = []
         self._weekly_rows = 0
         self._oldest = time.monotonic()
         self._lock_file: Any = None
@@ -110,7 +115,7 @@ class ResultsStore:
                     f"--out {folder}: holds results of a different experiment ({old.name!r}, "
                     f"its spec.toml differs from {self.spec.source}); use --fresh to start over "
                     "(the old results are kept beside) or --out to choose another folder")
-        for sub in ("runs", "weekly", "index"):
+        for sub in (*TABLES, "index"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         self._lock()
         self.cleanup()
@@ -163,14 +168,18 @@ class ResultsStore:
         """Run id -> status of every committed run."""
         return self._status
 
-    def add(self, row: dict[str, Any], weekly: pd.DataFrame | None) -> None:
-        """Buffer one finished run; a chunk is committed when the buffer is full or old."""
+    def add(self, row: dict[str, Any], weekly: pd.DataFrame | None,
+            network: pd.DataFrame | None = None) -> None:
+        """Buffer one finished run (its runs row, weekly rows and network rows); a chunk is
+        committed when the buffer is full or old."""
         if not self._rows:
             self._oldest = time.monotonic()
         self._rows.append(row)
         if weekly is not None and len(weekly):
             self._weekly.append(weekly)
             self._weekly_rows += len(weekly)
+        if network is not None and len(network):
+            self._network.append(network)
         if len(self._rows) >= self.chunk_runs or self._weekly_rows >= self.chunk_rows:
             self.flush()
         else:
@@ -193,19 +202,21 @@ class ResultsStore:
         files.write_atomic(self.folder / "runs" / f"{name}.parquet",
                       lambda f: pq.write_table(pa.Table.from_pandas(runs, preserve_index=False),
                                                f))
-        if self._weekly:
-            weekly = pd.concat(self._weekly, ignore_index=True)
-            files.write_atomic(self.folder / "weekly" / f"{name}.parquet",
-                          lambda f: pq.write_table(
-                              pa.Table.from_pandas(weekly, preserve_index=False), f))
+        for sub, parts in (("weekly", self._weekly), ("network", self._network)):
+            if parts:
+                table = pa.Table.from_pandas(pd.concat(parts, ignore_index=True),
+                                             preserve_index=False)
+                files.write_atomic(self.folder / sub / f"{name}.parquet",
+                                   lambda f, table=table: pq.write_table(table, f))
         ids = [str(r["run_id"]) for r in self._rows]
         self._before_commit(number)
         files.write_json(self.folder / "index" / f"{name}.json", {
-            "chunk": number, "runs": ids, "weekly": bool(self._weekly), "written": _now(),
+            "chunk": number, "runs": ids, "weekly": bool(self._weekly),
+            "network": bool(self._network), "written": _now(),
         })
         self._status.update({str(r["run_id"]): str(r["status"]) for r in self._rows})
         self._next_chunk += 1
-        self._rows, self._weekly, self._weekly_rows = [], [], 0
+        self._rows, self._weekly, self._network, self._weekly_rows = [], [], [], 0
 
     def _before_commit(self, chunk: int) -> None:
         """Between the data files and the index: where a crash leaves uncommitted data."""
@@ -239,7 +250,7 @@ def leftovers(folder: Path) -> list[Path]:
     committed = {m.group(1) for p in _listdir(folder / "index")
                  if (m := _CHUNK_RE.match(p.name)) and m.group(2) == "json"}
     found = [p for p in _listdir(folder) if p.name.endswith(".tmp")]
-    for sub in ("runs", "weekly", "index"):
+    for sub in (*TABLES, "index"):
         for p in _listdir(folder / sub):
             m = _CHUNK_RE.match(p.name)
             if p.name.startswith(".") or (m and m.group(1) not in committed):
@@ -309,6 +320,32 @@ def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         weekly = pd.DataFrame({"run_id": pd.Series(dtype=object),
                                "week": pd.Series(dtype="int64")})
     return runs, weekly
+
+
+def load_network(folder: str | Path, run_ids: Sequence[str] | None = None,
+                 weeks: Sequence[int] | None = None) -> pd.DataFrame:
+    """The network table of a results folder (committed chunks only): run_id, week and one row
+    per tie (`sim.network.edge_table`), for the given runs and weeks (default: all). A run
+    recorded twice keeps its latest record. Empty when the store kept no network."""
+    folder = Path(folder)
+    if not (folder / "spec.toml").exists():
+        raise UsageError(f"{folder}: not a results folder (no spec.toml)")
+    entries = [e for e in _indexes(folder) if e.get("network")]
+    wanted = None if run_ids is None else set(map(str, run_ids))
+    latest = {rid: e["chunk"] for e in _indexes(folder) for rid in e["runs"]}
+    filters = [("week", "in", list(map(int, weeks)))] if weeks is not None else None
+    parts = []
+    for entry in entries:
+        ids = [r for r in entry["runs"] if latest.get(r) == entry["chunk"]
+               and (wanted is None or r in wanted)]
+        if not ids:
+            continue
+        part = pq.read_table(folder / "network" / f"chunk-{entry['chunk']:06d}.parquet",
+                             filters=[("run_id", "in", ids), *(filters or [])]).to_pandas()
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame({"run_id": pd.Series(dtype=object), "week": pd.Series(dtype="int64")})
+    return pd.concat(parts, ignore_index=True)
 
 
 def status(folder: str | Path) -> StoreStatus:
