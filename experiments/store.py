@@ -280,11 +280,11 @@ def committed_status(folder: Path) -> dict[str, str]:
     return status
 
 
-def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(folder: str | Path, *, weekly: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs table and the weekly table of a results folder, committed chunks only.
 
     Rows are sorted by run id (and week); a run recorded twice (a failed run retried) keeps its
-    latest record.
+    latest record. ``weekly=False`` skips reading the weekly table (it comes back empty).
     """
     folder = Path(folder)
     if not (folder / "spec.toml").exists():
@@ -294,7 +294,7 @@ def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     for entry in entries:
         name = f"chunk-{entry['chunk']:06d}.parquet"
         run_parts.append(pq.read_table(folder / "runs" / name).to_pandas())
-        if entry.get("weekly"):
+        if entry.get("weekly") and weekly:
             weekly_parts.append(pq.read_table(folder / "weekly" / name).to_pandas())
     if run_parts:
         runs = pd.concat(run_parts, ignore_index=True)
@@ -305,8 +305,8 @@ def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             runs = runs[~retried]
             weekly_parts = [
                 part[part["run_id"].map(latest).to_numpy() == entry["chunk"]]
-                for entry, part in zip([e for e in entries if e.get("weekly")], weekly_parts,
-                                       strict=True)
+                for entry, part in zip([e for e in entries if e.get("weekly") and weekly],
+                                       weekly_parts, strict=True)
             ]
         tail = [c for c in runs.columns if c in RUN_TAIL]
         runs = runs[[c for c in runs.columns if c not in RUN_TAIL] + tail]
@@ -314,12 +314,35 @@ def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         runs = pd.DataFrame({c: pd.Series(dtype=object) for c in (*RUN_KEYS, *RUN_TAIL)})
     runs = runs.sort_values("run_id", kind="stable").reset_index(drop=True)
     if weekly_parts:
-        weekly = pd.concat(weekly_parts, ignore_index=True)
-        weekly = weekly.sort_values(["run_id", "week"], kind="stable").reset_index(drop=True)
+        table = pd.concat(weekly_parts, ignore_index=True)
+        table = table.sort_values(["run_id", "week"], kind="stable").reset_index(drop=True)
     else:
-        weekly = pd.DataFrame({"run_id": pd.Series(dtype=object),
-                               "week": pd.Series(dtype="int64")})
-    return runs, weekly
+        table = pd.DataFrame({"run_id": pd.Series(dtype=object),
+                              "week": pd.Series(dtype="int64")})
+    return runs, table
+
+
+def _read_rows(folder: Path, table: str, run_ids: Sequence[str] | None,
+               weeks: Sequence[int] | None) -> list[pd.DataFrame]:
+    """Committed rows of `table` ("weekly" or "network") for the given runs and weeks, reading
+    only what matches; a run recorded twice keeps its latest record."""
+    entries = _indexes(folder)
+    latest = {rid: e["chunk"] for e in entries for rid in e["runs"]}
+    wanted = None if run_ids is None else set(map(str, run_ids))
+    parts = []
+    for entry in entries:
+        if not entry.get(table):
+            continue
+        ids = [r for r in entry["runs"] if latest.get(r) == entry["chunk"]
+               and (wanted is None or r in wanted)]
+        if not ids:
+            continue
+        filters: list[Any] = [("run_id", "in", ids)]
+        if weeks is not None:
+            filters.append(("week", "in", list(map(int, weeks))))
+        parts.append(pq.read_table(folder / table / f"chunk-{entry['chunk']:06d}.parquet",
+                                   filters=filters).to_pandas())
+    return parts
 
 
 def load_network(folder: str | Path, run_ids: Sequence[str] | None = None,
@@ -330,22 +353,28 @@ def load_network(folder: str | Path, run_ids: Sequence[str] | None = None,
     folder = Path(folder)
     if not (folder / "spec.toml").exists():
         raise UsageError(f"{folder}: not a results folder (no spec.toml)")
-    entries = [e for e in _indexes(folder) if e.get("network")]
-    wanted = None if run_ids is None else set(map(str, run_ids))
-    latest = {rid: e["chunk"] for e in _indexes(folder) for rid in e["runs"]}
-    filters = [("week", "in", list(map(int, weeks)))] if weeks is not None else None
-    parts = []
-    for entry in entries:
-        ids = [r for r in entry["runs"] if latest.get(r) == entry["chunk"]
-               and (wanted is None or r in wanted)]
-        if not ids:
-            continue
-        part = pq.read_table(folder / "network" / f"chunk-{entry['chunk']:06d}.parquet",
-                             filters=[("run_id", "in", ids), *(filters or [])]).to_pandas()
-        parts.append(part)
+    parts = _read_rows(folder, "network", run_ids, weeks)
     if not parts:
         return pd.DataFrame({"run_id": pd.Series(dtype=object), "week": pd.Series(dtype="int64")})
     return pd.concat(parts, ignore_index=True)
+
+
+def load_run(folder: str | Path, run_id: str) -> tuple[dict[str, Any] | None, pd.DataFrame,
+                                                        dict[str, Any] | None]:
+    """One run of a results folder: its runs-table row (None if not stored), its stored weekly
+    rows (run_id dropped, by week) and the index entry of the chunk that holds it."""
+    folder = Path(folder)
+    entries = [e for e in _indexes(folder) if run_id in e["runs"]]
+    if not entries:
+        return None, pd.DataFrame(), None
+    entry = entries[-1]
+    runs = pq.read_table(folder / "runs" / f"chunk-{entry['chunk']:06d}.parquet",
+                         filters=[("run_id", "=", run_id)]).to_pandas()
+    parts = _read_rows(folder, "weekly", [run_id], None)
+    weekly = (pd.concat(parts, ignore_index=True).drop(columns="run_id")
+              .sort_values("week", kind="stable").reset_index(drop=True)
+              if parts else pd.DataFrame())
+    return runs.iloc[-1].to_dict(), weekly, entry
 
 
 def status(folder: str | Path) -> StoreStatus:

@@ -3,8 +3,9 @@ replicates at which the 95% interval of the mean difference shrinks to a stated 
 
 The half-width of a t interval of a mean of n paired differences with standard deviation s is
 t(n-1) s / sqrt(n); the replicates needed for a target half-width h are the smallest n where
-that is at most h. The target is stated relative to the baseline arm's mean (``precision``:
-0.02 asks for +-2% of the baseline's value), so one rule serves revenue, rates and indices.
+that is at most h. One number states the target (``precision``, 0.02 by default): +-2% of the
+baseline arm's value for money, counts and indices, and +-2 percentage points for rates and
+shares (2% of a 10% win rate would ask for +-0.2 points, finer than any client reads).
 
 The percentile bootstrap that the report's intervals use is trustworthy only from about ten
 replicates (below that it is too narrow: three values have ten possible resampled means), so no
@@ -14,6 +15,7 @@ contrast counts as well replicated with fewer than `MIN_REPLICATES`, whatever it
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from statistics import NormalDist
 
 import numpy as np
@@ -22,7 +24,8 @@ import pandas as pd
 from experiments.analysis.bootstrap import LEVEL
 
 PRECISION = 0.02
-"""Default target half-width of a paired interval, as a share of the baseline arm's mean."""
+"""Default target half-width of a paired interval: a share of the baseline arm's mean, or for a
+rate that many points (0.02: 2 percentage points)."""
 MIN_REPLICATES = 10
 """Fewest replicates for which a percentile-bootstrap interval is trusted."""
 MAX_REPLICATES = 100_000
@@ -62,15 +65,20 @@ def replicates_needed(sd: float, target: float, level: float = LEVEL) -> float:
     return float(max(n, MIN_REPLICATES))
 
 
-def replication(paired: pd.DataFrame, precision: float = PRECISION, level: float = LEVEL
-                ) -> pd.DataFrame:
+def target_half_width(baseline_mean: float, precision: float, is_rate: bool) -> float:
+    """The stated half-width: `precision` points for a rate, else that share of the baseline."""
+    return precision if is_rate else precision * abs(baseline_mean)
+
+
+def replication(paired: pd.DataFrame, precision: float = PRECISION, level: float = LEVEL,
+                is_rate: Callable[[str], bool] = lambda metric: False) -> pd.DataFrame:
     """For each contrast (rows of `analysis.paired_differences`, the baseline against itself
     left out): the replicates run, the interval half-width now, the target half-width
-    (`precision` x |baseline mean|) and the replicates that target needs; ``enough`` says
-    whether the replicates run reach it."""
+    (`target_half_width`; `is_rate` tells which metrics are rates) and the replicates that
+    target needs; ``enough`` says whether the replicates run reach it."""
     rows = []
     for r in paired[paired["arm"] != paired["baseline"]].itertuples(index=False):
-        target = precision * abs(r.baseline_mean)
+        target = target_half_width(r.baseline_mean, precision, is_rate(r.metric))
         needed = replicates_needed(r.sd, target, level)
         rows.append({"arm": r.arm, "baseline": r.baseline, "metric": r.metric,
                      "n_pairs": r.n_pairs, "sd": r.sd,

@@ -1,11 +1,8 @@
 """The people network at a chosen week, coloured by department, filled when cooperating.
 
 The chart takes plain data (`NetworkSnapshot`: a node table and an edge table), like every other
-chart. A results store keeps weekly metrics, not graphs, so `snapshot` rebuilds the graph of a
-stored run: the model is deterministic in (parameters, seed), so running the stored run's
-parameters and seed again up to the week gives its network exactly. The rebuild is checked
-against the stored weekly table (`NetworkSnapshot.matches_store`): if the model code changed
-since the sweep, the chart says so rather than pass off another network as the stored run's.
+chart, made from the edge table a results store keeps for each run (`store.load_network`;
+`sim.network.edge_table` writes it): the report never builds a model.
 """
 
 from __future__ import annotations
@@ -26,8 +23,6 @@ from experiments.report.style import department_colour
 
 WORKERS = ("sales_rep", "marketer")
 """Roles that choose each week whether to cooperate; leaders are drawn as squares."""
-CHECKED = ("cooperation_sales", "cooperation_marketing", "trust_sales_in_marketing",
-           "trust_marketing_in_sales")
 
 
 @dataclass(frozen=True)
@@ -37,42 +32,20 @@ class NetworkSnapshot:
     edges: pd.DataFrame
     """One row per tie: source, target, cross (True between marketing and sales)."""
     week: int
-    matches_store: bool | None = None
-    """Whether the rebuilt run agrees with the stored weekly metrics at `week` (None: not
-    checked)."""
 
 
-def snapshot(params: object, seed: int, week: int,
-             stored_week: Mapping[str, float] | None = None) -> NetworkSnapshot:
-    """Rebuild a stored run (same parameters, same seed) up to `week` and take its network.
-
-    `stored_week` is the stored weekly row of that run at that week; the rebuilt model's
-    cooperation and trust are checked against it.
-    """
-    from sim import AlignmentModel
-    from sim.metrics import weekly_reporters
-
-    model = AlignmentModel(params, seed=seed)  # type: ignore[arg-type]
-    for _ in range(week):
-        model.step()
-    graph = model.network
-    people = {a.unique_id: a for a in model.agents}
-    nodes = pd.DataFrame([
-        {"id": uid, "department": data["department"], "role": data["role"],
-         "cooperating": bool(getattr(people.get(uid), "cooperating", True))}
-        for uid, data in graph.nodes(data=True)])
-    depts = dict(graph.nodes(data="department"))
-    edges = pd.DataFrame([
-        {"source": u, "target": v,
-         "cross": {depts[u], depts[v]} == {"marketing", "sales"}}
-        for u, v in graph.edges], columns=["source", "target", "cross"])
-    matches = None
-    if stored_week is not None:
-        reporters = weekly_reporters()
-        checked = [c for c in CHECKED if c in stored_week]
-        matches = all(math.isclose(reporters[c](model), float(stored_week[c]), rel_tol=1e-9,
-                                   abs_tol=1e-12) for c in checked) if checked else None
-    return NetworkSnapshot(nodes=nodes, edges=edges, week=week, matches_store=matches)
+def snapshot(edges: pd.DataFrame) -> NetworkSnapshot:
+    """The network of one run at one week from its stored edge table (the rows of one run_id and
+    week): the people are the ends of the ties, with their department, role and cooperation."""
+    ends = [edges[[f"{side}", f"{side}_department", f"{side}_role", f"{side}_cooperating"]]
+            .set_axis(["id", "department", "role", "cooperating"], axis=1)
+            for side in ("source", "target")]
+    nodes = (pd.concat(ends, ignore_index=True).drop_duplicates("id")
+             .sort_values("id", kind="stable").reset_index(drop=True))
+    nodes = nodes.astype({"id": "int64", "cooperating": "bool"})
+    week = int(edges["week"].iloc[0]) if len(edges) else 0
+    return NetworkSnapshot(nodes=nodes, edges=edges[["source", "target", "cross"]]
+                           .reset_index(drop=True), week=week)
 
 
 def _layout(snap: NetworkSnapshot) -> dict[int, np.ndarray]:
@@ -88,8 +61,8 @@ def _layout(snap: NetworkSnapshot) -> dict[int, np.ndarray]:
 
 
 def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
-                   heading: str | None = None, titles: Sequence[str] | None = None
-                   ) -> Figure:
+                   heading: str | None = None, titles: Sequence[str] | None = None,
+                   subtitle: str = "", warning: str = "") -> Figure:
     """One panel per snapshot (label -> snapshot): people coloured by department, filled when
     cooperating that week, hollow when not; dark lines are ties between marketing and sales."""
     apply_style()
@@ -136,11 +109,7 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
                bbox_to_anchor=(0.5, 0.03))
     week = next(iter(panels.values())).week
-    subtitle = (f"Who works with whom in week {week}, replicate 1 of each arm (rebuilt from the "
-                "stored parameters and seed)")
-    if any(s.matches_store is False for s in panels.values()):
-        subtitle += ("; NOTE: the model code changed since the sweep, so these rebuilt runs "
-                     "differ from the stored ones")
-    fig = finish(fig, heading or f"The people network in week {week}", source, subtitle)
+    fig = finish(fig, heading or f"The people network in week {week}", source,
+                 subtitle or f"Who works with whom in week {week}", warning=warning)
     fig.subplots_adjust(bottom=0.6 / fig.get_figheight() + 0.02)
     return fig
