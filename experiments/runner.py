@@ -14,6 +14,7 @@ cluster; Dask reschedules the tasks of a worker that dies.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import os
 import sys
@@ -38,7 +39,8 @@ from experiments.store import DONE, FAILED, ResultsStore, open_store
 
 RunFn = Callable[[Any, int], Any]
 """``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``, and
-optionally ``network`` (an edge table, `sim.network.edge_table`)."""
+optionally ``network`` (an edge table, `sim.network.edge_table`); one that takes a
+``network_weeks`` argument is given the experiment's ``output.network_weeks``."""
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 
@@ -95,9 +97,9 @@ def run_experiment(
     if not isinstance(spec, ExperimentSpec):
         spec = load_spec(spec)
     if run_fn is None:
-        from sim import run
-
-        run_fn = functools.partial(run, network_weeks=spec.network_weeks)
+        from sim import run as run_fn
+    if "network_weeks" in inspect.signature(run_fn).parameters:
+        run_fn = functools.partial(run_fn, network_weeks=spec.network_weeks)
     folder = Path(out) if out is not None else Path("results") / spec.name
     scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if executor is None and workers is
                               None else None)

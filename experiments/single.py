@@ -18,7 +18,9 @@ import pandas as pd
 
 from experiments.design import replicate_seeds
 from experiments.errors import UsageError
+from experiments.spec_checks import allowed
 from sim import Params, RunResult, presets, run
+from sim.params import ParamError, field_kind, field_of
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, str]:
@@ -33,8 +35,33 @@ def parse_sets(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def check_set(dotted: str, text: str) -> None:
+    """A `--set` value that does not read as its field's type is an error in the words of the
+    command line ("an integer in [1, 200]"); unknown names are left to `presets.get`."""
+    try:
+        fld = field_of(dotted)
+    except ParamError:
+        return
+    kind = field_kind(fld)
+    try:
+        if kind is int:
+            int(text)
+        elif kind is float:
+            float(text)
+        elif kind is bool and text.lower() not in _BOOL_WORDS:
+            raise ValueError(text)
+    except ValueError:
+        raise UsageError(f"--set {dotted}={text}: {text!r} is not allowed; allowed: "
+                         f"{allowed(fld)}") from None
+
+
+_BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
+
+
 def build_params(preset: str, sets: dict[str, str], weeks: int | None) -> Params:
     """A preset with overrides (dotted name -> value or string) and an optional run length."""
+    for dotted, text in sets.items():
+        check_set(dotted, text)
     overrides: dict[str, Any] = dict(sets)
     if weeks is not None:
         overrides["weeks"] = str(weeks)
@@ -109,8 +136,8 @@ class Rerun:
                 if self.made_by[key] and self.made_by[key] != self.running.get(key)]
 
 
-def rerun(folder: str | Path, run: str) -> Rerun:
-    """Run the stored run `run` (its run id, e.g. ``a00003-r0001``) of a results folder again,
+def rerun(folder: str | Path, run_id: str) -> Rerun:
+    """Run the stored run `run_id` (e.g. ``a00003-r0001``) of a results folder again,
     from the folder's experiment file (the arm's parameters) and the run's seed, and compare
     the result with the stored weekly rows and summary."""
     from experiments.design import plan
@@ -123,13 +150,13 @@ def rerun(folder: str | Path, run: str) -> Rerun:
     if not spec_path.exists():
         raise UsageError(f"--from {folder}: not a results folder (no spec.toml)")
     spec = parse_spec(spec_path.read_text(encoding="utf-8"), source=str(spec_path))
-    planned = next((r for r in plan(spec) if r.run_id == run), None)
+    planned = next((r for r in plan(spec) if r.run_id == run_id), None)
     if planned is None:
         last = f"a{len(list(plan(spec))) // spec.replicates - 1:05d}-r{spec.replicates - 1:04d}"
-        raise UsageError(f"--from {folder} {run}: not a run of this experiment; run ids go from "
+        raise UsageError(f"--from {folder} {run_id}: not a run of this experiment; run ids go from "
                          f"a00000-r0000 to {last} (`alignsim runs {folder}` and the runs table "
                          "list them)")
-    row, stored, entry = load_run(folder, run)
+    row, stored, entry = load_run(folder, run_id)
     params = spec.arm_params(planned.arm.values)
     result = run(params, planned.seed, network_weeks=spec.network_weeks)
     weekly_matches = summary_matches = None
@@ -142,7 +169,7 @@ def rerun(folder: str | Path, run: str) -> Rerun:
                           and len(thinned) == len(stored)
                           and all(np.array_equal(thinned[c].to_numpy(), stored[c].to_numpy())
                                   for c in thinned.columns))
-    return Rerun(folder=folder, run_id=run, arm=planned.arm.label, params=params,
+    return Rerun(folder=folder, run_id=run_id, arm=planned.arm.label, params=params,
                  result=result, weekly_matches=weekly_matches, summary_matches=summary_matches,
                  made_by=_made_by(read_manifest(folder) or {}, entry),
                  running=_running())

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from experiments.cli import app, compare, presets, report, run, runs, sweep
+from experiments.cli import app, compare, plan, presets, report, run, runs, sweep
 from experiments.errors import UsageError
 from sim.params import ParamError
 
-COMMANDS = (run, compare, presets, sweep, runs, report, app)
+COMMANDS = (run, compare, presets, plan, sweep, runs, report, app)
 """In the order `alignsim --help` lists them."""
 
 

@@ -124,6 +124,12 @@ BAD = {
                               "output.weekly_metrics", "the model's weekly metrics: "),
     "weekly metrics not a list": ('[output]\nweekly_metrics = "revenue"\n',
                                   "output.weekly_metrics", '"all" or a list'),
+    "network week after the run": ('weeks = 20\n[output]\nnetwork_weeks = [10, 21]\n',
+                                   "output.network_weeks", "an integer in [1, 20]"),
+    "network weeks not a list": ('[output]\nnetwork_weeks = 10\n', "output.network_weeks",
+                                 "a list of weeks"),
+    "type in words": ('[overrides]\n"governance.structure" = 3\n', "overrides.governance.structure",
+                      "(got an integer)"),
 }
 
 
@@ -144,3 +150,13 @@ def test_missing_file_and_broken_toml(tmp_path: Path, write_spec: Callable[..., 
         load_spec(tmp_path / "nothere.toml")
     with pytest.raises(UsageError, match=r"file .*exp.toml: not valid TOML"):
         load_spec(write_spec("name = \n"))
+
+
+def test_the_network_is_kept_at_the_last_week_of_a_factorial_design_by_default() -> None:
+    from experiments.spec import parse_spec
+
+    assert parse_spec("weeks = 30\n").network_weeks == (30,)
+    assert parse_spec("weeks = 30\n[output]\nnetwork_weeks = [30, 5]\n").network_weeks == (5, 30)
+    sampled = ('[design]\nkind = "lhs"\nsamples = 4\n[factors]\n'
+               'behaviour.trust_initial = { min = 0.2, max = 0.5 }\n')
+    assert parse_spec(sampled).network_weeks == ()
