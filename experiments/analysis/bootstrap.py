@@ -6,6 +6,7 @@ normality is assumed for rates or revenue.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 
@@ -35,12 +36,17 @@ def bootstrap_ci(values: Sequence[float] | np.ndarray, *, level: float = LEVEL,
     return (mean, float(lo), float(hi))
 
 
+@functools.lru_cache(maxsize=32)
 def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
     """How often each of `n` values is drawn in each of `n_boot` resamples (n_boot x n), so a
-    resampled mean is one matrix product rather than a copy of the data per resample."""
+    resampled mean is one matrix product rather than a copy of the data per resample. The same
+    (n, n_boot, seed) gives the same resamples, so a report's many intervals share one matrix
+    (read-only)."""
     draws = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
-    weights = np.zeros((n_boot, n))
-    np.add.at(weights, (np.arange(n_boot)[:, None], draws), 1.0)
+    rows = np.arange(n_boot)[:, None] * n
+    weights = np.bincount((rows + draws).ravel(), minlength=n_boot * n).astype(float)
+    weights = weights.reshape(n_boot, n)
+    weights.flags.writeable = False
     return weights
 
 
@@ -54,8 +60,11 @@ def bootstrap_columns(matrix: np.ndarray, *, level: float, n_boot: int, seed: in
     if n < 2:
         return mean, mean.copy(), mean.copy()
     weights = resample_weights(n, n_boot, seed)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (weights @ np.where(present, matrix, 0.0)) / (weights @ present)
+    if present.all():
+        means = weights @ matrix / n
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = (weights @ np.where(present, matrix, 0.0)) / (weights @ present)
     alpha = (1 - level) / 2
     if np.isnan(means).any():
         with warnings.catch_warnings():  # a week no run reached stays NaN, without a warning

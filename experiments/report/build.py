@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm import tqdm
 
 from experiments import analysis, files
 from experiments.design import arms as design_arms
+from experiments.engines import usable_cores
 from experiments.errors import UsageError
 from experiments.report.context import Context
-from experiments.report.figures import save
 from experiments.report.naming import resolve_arm
 from experiments.report.page import Page
+from experiments.report.render import draw_all, merge
 from experiments.report.steps import report_steps
 from experiments.report.style import KEY_METRICS, arm_looks, legend_title
 from experiments.spec import ExperimentSpec, parse_spec
@@ -52,12 +54,13 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
                  metrics: Sequence[str] | None = None, baseline: str | None = None,
                  network_week: int | None = None, progress: bool = False,
                  formats: Sequence[str] = ("png", "svg"), n_boot: int = analysis.N_BOOT,
-                 precision: float = analysis.PRECISION) -> Report:
+                 precision: float = analysis.PRECISION, workers: int | None = None) -> Report:
     """Analyse a results folder and write the report folder (default ``<store>/report``).
 
     `baseline` names the arm the others are compared with by any unambiguous short name
     (`experiments.report.naming`); `precision` is the target half-width of a paired interval
-    as a share of the baseline's value, for the replicates each contrast needs."""
+    as a share of the baseline's value, for the replicates each contrast needs. The charts are
+    drawn on `workers` processes (default: the usable cores; see `render`)."""
     store = Path(store)
     if not store.exists():
         raise UsageError(f"{store}: no such folder")
@@ -100,22 +103,24 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     with files.staged_folder(out) as tmp:
         (tmp / "figures").mkdir()
         (tmp / "tables").mkdir()
-        tasks = report_steps(ctx, n_boot)
-        from tqdm import tqdm
+        first, *charts = report_steps(ctx, n_boot)
 
         written: list[Path] = []
         sections: list[tuple[str, str, str, str]] = []  # (section, stem, caption, heading)
         sizes: dict[str, tuple[int, int]] = {}
         tables: dict[str, Any] = {}
-        for task in tqdm(tasks, desc="report", unit="step", disable=not progress, leave=False):
-            result = task(tables)
-            if result is None:
+        first(tables)  # the shared tables every chart reads
+        drawn = draw_all(charts, tables, tmp / "figures", formats,
+                         usable_cores() if workers is None else workers)
+        for result in _Bar(drawn, total=len(charts), desc="report", unit="chart",
+                           disable=not progress, leave=False):
+            if isinstance(result, dict):
+                merge(tables, result)
                 continue
-            section, stem, caption, fig = result
-            heading = fig.get_label()
-            written += save(fig, tmp / "figures" / stem, formats)
-            sections.append((section, stem, caption, heading))
-            sizes[stem] = _png_size(tmp / "figures" / f"{stem}.png")
+            merge(tables, result.tables)
+            written += result.files
+            sections.append((result.section, result.stem, result.caption, result.heading))
+            sizes[result.stem] = result.size
         for name, table in tables.items():
             if isinstance(table, pd.DataFrame) and not name.startswith("_"):
                 if "arm" in table.columns:  # the chart name beside the stored label
@@ -129,6 +134,11 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     figures = [out / "figures" / p.name for p in written]
     return Report(folder=out, planned=state.planned, done=state.done, failed=state.failed,
                   figures=figures, notes=notes)
+
+
+class _Bar(tqdm):
+    # No monitor thread: the chart workers are forked, which a running thread makes unsafe.
+    monitor_interval = 0
 
 
 # -- inputs ---------------------------------------------------------------------------------------
@@ -187,10 +197,3 @@ def _source(store: Path, spec: ExperimentSpec, state: Any) -> str:
         design = (f"{spec.design} design, {state.planned} runs of {spec.weeks} weeks, base "
                   f"seed {spec.seed}{partial}. {code}.")
     return f"Experiment {spec.name}: {design}"
-
-
-def _png_size(path: Path) -> tuple[int, int]:
-    """Width and height in pixels, from the PNG header."""
-    with open(path, "rb") as f:
-        header = f.read(24)
-    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")

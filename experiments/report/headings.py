@@ -75,18 +75,19 @@ def trajectory_heading(pairwise: pd.DataFrame, look: Look) -> str:
     named = {m: c for m, c in claims.items() if c.kind in ("top", "leads", "tie")
              and len(c.arms) <= MAX_NAMED}
     if len(named) == 2 and named["trust"].arms == named["cooperation"].arms:
-        return _lead_words(named["trust"].arms, look, "both trust and cooperation")
+        return sentence_case(_lead_words(named["trust"].arms, look,
+                                         "both trust and cooperation"))
     if not named:
         return "Trust and cooperation: no arm clearly leads on either"
     parts = [_lead_words(c.arms, look, m) for m, c in named.items()]
     parts += [f"no clear leader on {m}" for m in claims if m not in named]
-    return "; ".join(sentence_case(p) if i == 0 else p for i, p in enumerate(parts))
+    return sentence_case("; ".join(parts))
 
 
 def _lead_words(arms: tuple[str, ...], look: Look, what: str) -> str:
     names = [look[a].name for a in arms]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{sentence_case(joined)} {'leads' if len(names) == 1 else 'lead'} on {what}"
+    return f"{joined} {'leads' if len(names) == 1 else 'lead'} on {what}"
 
 
 def waterfall_heading(stages: pd.DataFrame, look: Look) -> str:

@@ -2,8 +2,10 @@
 analysis it needs, draws its chart and keeps its tables for the page.
 
 A step takes the tables gathered so far (a dict it may add to) and returns (section, file stem,
-caption, figure), or None when it has nothing to draw. The first step compares every pair of
-arms once (`analysis.pairwise_differences`); every title, sentence and table reads those rows.
+caption, figure), or None when it has nothing to draw. The first step computes the tables every
+chart reads, comparing every pair of arms once (`analysis.pairwise_differences`); every title,
+sentence and table reads those rows. The chart steps after it depend on those tables only, so
+they may run side by side (`experiments.report.render`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ TIME_SERIES = (
     ("win_rate", "win_rate", 8),
 )
 MAX_NETWORK_PANELS = 6
+BAND_RESAMPLES = 500
 # Summary metrics the report derives for its own titles: (name, the two run metrics averaged).
 DERIVED = (
     ("trust", ("trust_sales_in_marketing", "trust_marketing_in_sales")),
@@ -85,7 +88,10 @@ def _factorial_steps(ctx: Context, n_boot: int) -> list[Step]:
 
     def tables_step(t: dict[str, Any]) -> None:
         wide, derived = with_derived(ctx)
-        pairwise = analysis.pairwise_differences(wide, [*ctx.metrics, *derived], n_boot=n_boot)
+        # Every summary metric a title reads, so the chart steps only read these rows.
+        titled = [m for _, m, _ in TIME_SERIES if m in runs.columns and m not in ctx.metrics]
+        pairwise = analysis.pairwise_differences(wide, [*ctx.metrics, *titled, *derived],
+                                                 n_boot=n_boot)
         t["pairwise"] = pairwise
         t["arm_means"] = analysis.arm_means(runs, ctx.metrics, n_boot=n_boot)
         t["paired"] = analysis.paired_differences(wide, ctx.metrics, ctx.baseline,
@@ -112,13 +118,10 @@ def _factorial_steps(ctx: Context, n_boot: int) -> list[Step]:
 
         def series(t: dict[str, Any], column: str = column, summary_metric: str = summary_metric,
                    smooth: int = smooth) -> tuple[str, str, str, Figure]:
+            # Bands are drawn, not read as numbers: 500 resamples keep their edges steady.
             bands = analysis.weekly_bands(runs, weekly, column, smooth_weeks=smooth,
-                                          n_boot=min(n_boot, 1000))
-            pairwise = t["pairwise"]
-            if summary_metric in runs.columns and summary_metric not in set(pairwise["metric"]):
-                pairwise = analysis.pairwise_differences(runs, [summary_metric], n_boot=n_boot)
-                t["pairwise"] = pd.concat([t["pairwise"], pairwise], ignore_index=True)
-            heading = (comparison_heading(pairwise, summary_metric, look)
+                                          n_boot=min(n_boot, BAND_RESAMPLES))
+            heading = (comparison_heading(t["pairwise"], summary_metric, look)
                        if summary_metric in runs.columns else None)
             fig = figures.timeseries_figure(bands, column, look, burn_in_weeks=ctx.burn_in_weeks,
                                             source=source, heading=heading, smooth_weeks=smooth,

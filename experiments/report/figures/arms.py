@@ -142,7 +142,7 @@ def waterfall_figure(stages: pd.DataFrame, look: Look, *, source: str,
     from the stage before on each bar."""
     apply_style()
     arms = [a for a in look if a in set(stages["arm"])]
-    rows, cols = _grid(len(arms), 3 if len(arms) <= MAX_OVERLAID else 4)
+    rows, cols = _grid(len(arms), 2 if len(arms) == 4 else 3 if len(arms) <= MAX_OVERLAID else 4)
     fig, grid = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.5 * rows + 1.1), sharey=True,
                              squeeze=False)
     top = stages["per_week"].max()

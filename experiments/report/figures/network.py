@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -74,17 +75,23 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
     for k, (ax, label) in enumerate(zip(grid.flat, labels, strict=False)):
         snap = panels[label]
         pos = _layout(snap)
-        for e in snap.edges.itertuples():
-            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
-            ax.plot([x0, x1], [y0, y1], color="#333333" if e.cross else "#CCCCCC",
-                    lw=0.9 if e.cross else 0.5, alpha=0.7 if e.cross else 1.0,
-                    zorder=1 if e.cross else 0)
-        for r in snap.nodes.itertuples():
-            colour = department_colour(r.department)
-            leader = r.role not in WORKERS
-            x, y = pos[r.id]
-            ax.scatter([x], [y], s=110 if leader else 55, marker="s" if leader else "o",
-                       facecolor=colour if r.cooperating else "white", edgecolor=colour,
+        # One collection per kind of tie and one scatter per kind of person: hundreds of
+        # separate artists would make the chart slow to draw and its SVG large.
+        for cross_tie, colour, width, alpha, z in ((False, "#CCCCCC", 0.5, 1.0, 0),
+                                                   (True, "#333333", 0.9, 0.7, 1)):
+            ties = snap.edges[snap.edges["cross"] == cross_tie]
+            segments = [(pos[s], pos[e]) for s, e in zip(ties["source"], ties["target"],
+                                                         strict=True)]
+            ax.add_collection(LineCollection(segments, colors=colour, linewidths=width,
+                                             alpha=alpha, zorder=z))
+        nodes = snap.nodes.assign(leader=~snap.nodes["role"].isin(WORKERS))
+        for (department, leader, cooperating), group in nodes.groupby(
+                ["department", "leader", "cooperating"], sort=True):
+            colour = department_colour(str(department))
+            xy = np.array([pos[i] for i in group["id"]])
+            ax.scatter(xy[:, 0], xy[:, 1], s=110 if leader else 55,
+                       marker="s" if leader else "o",
+                       facecolor=colour if cooperating else "white", edgecolor=colour,
                        linewidth=1.6, zorder=2)
         cross = int(snap.edges["cross"].sum())
         workers = snap.nodes[snap.nodes["role"].isin(WORKERS)]

@@ -235,3 +235,19 @@ def test_a_constant_metric_is_explained_on_the_page(tmp_path: Path) -> None:
     html = (report.folder / "index.html").read_text(encoding="utf-8")
     assert ("Merged: MQL acceptance is 100.0% in every replicate, so its interval has no width: "
             "this arm has no hand-off gate") in html
+
+
+@pytest.mark.slow
+def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one(
+        small_store: Path, tmp_path: Path) -> None:
+    from experiments.report import render
+
+    assert render.fork_is_safe()  # else the side-by-side path would not be tested here
+    one = build_report(small_store, tmp_path / "one", n_boot=200, workers=1, formats=("png",))
+    two = build_report(small_store, tmp_path / "two", n_boot=200, workers=2, formats=("png",))
+    assert [p.name for p in one.figures] == [p.name for p in two.figures]
+    for a, b in zip(one.figures, two.figures, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    for name in ("index.html", "report.md", "tables/funnel.csv", "tables/pairwise.csv"):
+        assert ((one.folder / name).read_text().replace(str(one.folder), "")
+                == (two.folder / name).read_text().replace(str(two.folder), "")), name
