@@ -65,6 +65,9 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         print(f"alignsim sweep {spec.name}: {summary}")
+        burn_in = spec.base_params().burn_in_weeks
+        print(f"each run's summary covers weeks {burn_in + 1}-{spec.weeks}: the first {burn_in} "
+              "weeks are burn-in and left out (burn_in_weeks in [overrides] to change)")
         guidance = replication_note(summary.folder, spec, args.precision)
         if guidance:
             print(guidance)

@@ -51,6 +51,7 @@ def test_sweep_resume_and_runs(write_spec: Callable[..., Path], tmp_path: Path,
     assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
     printed = capsys.readouterr().out
     assert "8 done, 0 failed, 0 skipped of 8 runs" in printed and str(out) in printed
+    assert "summary covers weeks 6-30: the first 5 weeks are burn-in and left out" in printed
     assert main(["sweep", str(path), "--out", str(out), "--workers", "0"]) == 0
     assert "0 done, 0 failed, 8 skipped" in capsys.readouterr().out
     assert main(["runs", str(out)]) == 0
