@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from agents.base import REVENUE_DEPT, Person
+from agents.base import MARKETING_DEPT, REVENUE_DEPT, SALES_DEPT, Person
 
 REP_TEAM_SIZE = 5
 
@@ -118,5 +118,5 @@ def edge_table(graph: nx.Graph, people: Iterable[Person], week: int) -> pd.DataF
         a, b = by_id[u], by_id[v]
         rows.append((week, u, v, a.department, b.department, a.role, b.role,
                      bool(a.cooperating), bool(b.cooperating),
-                     {a.department, b.department} == {"marketing", "sales"}))
+                     {a.department, b.department} == {MARKETING_DEPT, SALES_DEPT}))
     return pd.DataFrame(rows, columns=list(EDGE_DTYPES)).astype(EDGE_DTYPES)
