@@ -90,8 +90,9 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
         result = run_arms(params, [seed], progress=progress)
     else:
         result = compare(params, seed, reps, progress=progress)
-    label = f"{reps} replicate{'s' if reps > 1 else ''}"
-    source = f"alignsim {' vs '.join(names)}; {label}, base seed {seed}"
+    seeds = (f"seed {seed}" if seed_itself and reps == 1 else
+             f"{reps} replicate{'s' if reps > 1 else ''}, base seed {seed}")
+    source = f"alignsim {' vs '.join(names)}; {seeds}"
     return show_and_write(result, params, args, out, source,
                           baseline=getattr(args, "baseline", None))
 
