@@ -1,7 +1,8 @@
 """The chunks of a results store, read defensively, and moved aside when damaged.
 
 Chunk N is up to three files: ``runs/chunk-N.parquet`` (one row per run),
-``weekly/chunk-N.parquet`` (when its runs kept weekly data) and ``index/chunk-N.json`` (the run
+``weekly/chunk-N.parquet`` (when its runs kept weekly data), ``network/chunk-N.parquet`` (when
+they kept their network at chosen weeks) and ``index/chunk-N.json`` (the run
 ids, written last: the commit). A file a full disk truncated, a copy mangled or a person edited
 is named here with what is wrong (a `StoreDamaged`), so no reader meets a pyarrow or JSON error,
 and `move_aside` takes a damaged chunk out of the store whole (into ``damaged/<time>/``), so the
@@ -24,7 +25,9 @@ import pyarrow.parquet as pq
 
 from experiments.errors import StoreDamaged
 
-SUBFOLDERS = ("runs", "weekly", "index")
+SUBFOLDERS = ("runs", "weekly", "network", "index")
+TABLES = ("weekly", "network")
+"""The per-week tables a chunk may hold beside its runs table."""
 DAMAGED = "damaged"
 CHUNK_RE = re.compile(r"^chunk-(\d{6})\.(parquet|json)$")
 _TMP_RE = re.compile(r"^\.chunk-\d{6}\.(parquet|json)\.tmp$")
@@ -39,6 +42,7 @@ class Chunk:
     runs: tuple[str, ...]
     """Run ids, as the index lists them and the runs file holds them."""
     weekly: bool
+    network: bool = False
     states: tuple[str, ...] = ()
     """Each run's status, from the runs file (when read)."""
 
@@ -87,6 +91,7 @@ def read_index(folder: Path, number: int) -> Chunk:
     if not isinstance(data, dict):
         raise _damaged(folder, path, "not a JSON object")
     runs, weekly = data.get("runs"), data.get("weekly", False)
+    network = data.get("network", False)
     if data.get("chunk") != number:
         raise _damaged(folder, path, f"names chunk {data.get('chunk')!r}, not {number}")
     if (not isinstance(runs, list) or not runs
@@ -94,7 +99,9 @@ def read_index(folder: Path, number: int) -> Chunk:
         raise _damaged(folder, path, "'runs' is not a list of run ids")
     if not isinstance(weekly, bool):
         raise _damaged(folder, path, "'weekly' is not true or false")
-    return Chunk(number=number, runs=tuple(runs), weekly=weekly)
+    if not isinstance(network, bool):
+        raise _damaged(folder, path, "'network' is not true or false")
+    return Chunk(number=number, runs=tuple(runs), weekly=weekly, network=network)
 
 
 def read_runs(folder: Path, chunk: Chunk, columns: list[str] | None = None) -> pd.DataFrame:
@@ -114,14 +121,21 @@ def read_runs(folder: Path, chunk: Chunk, columns: list[str] | None = None) -> p
 
 
 def read_weekly(folder: Path, chunk: Chunk) -> pd.DataFrame:
-    path = chunk_file(folder, "weekly", chunk.number)
+    return read_table(folder, "weekly", chunk)
+
+
+def read_table(folder: Path, table: str, chunk: Chunk, filters: list[Any] | None = None
+               ) -> pd.DataFrame:
+    """The chunk's weekly or network table (rows matching pyarrow `filters`), checked against
+    its index."""
+    path = chunk_file(folder, table, chunk.number)
     try:
-        table = pq.read_table(path).to_pandas()
+        frame = pq.read_table(path, filters=filters).to_pandas()
     except _READ_ERRORS as err:
         raise _damaged(folder, path, _problem(err)) from None
-    if "run_id" not in table or not set(table["run_id"]) <= set(chunk.runs):
+    if "run_id" not in frame or not set(frame["run_id"]) <= set(chunk.runs):
         raise _damaged(folder, path, "holds runs its index does not list")
-    return table
+    return frame
 
 
 def check_chunk(folder: Path, number: int, *, deep: bool) -> Chunk:
@@ -129,16 +143,19 @@ def check_chunk(folder: Path, number: int, *, deep: bool) -> Chunk:
     footer of its weekly file (`deep`: every file whole)."""
     chunk = read_index(folder, number)
     runs = read_runs(folder, chunk, None if deep else ["status"])
-    if chunk.weekly:
+    for table in TABLES:
+        if not getattr(chunk, table):
+            continue
         if deep:
-            read_weekly(folder, chunk)
+            read_table(folder, table, chunk)
         else:
-            path = chunk_file(folder, "weekly", number)
+            path = chunk_file(folder, table, number)
             try:
                 pq.read_metadata(path)
             except _READ_ERRORS as err:
                 raise _damaged(folder, path, _problem(err)) from None
-    return Chunk(chunk.number, chunk.runs, chunk.weekly, tuple(map(str, runs["status"])))
+    return Chunk(chunk.number, chunk.runs, chunk.weekly, chunk.network,
+                 tuple(map(str, runs["status"])))
 
 
 def committed(folder: Path, *, deep: bool = False) -> tuple[list[Chunk], list[Damage]]:

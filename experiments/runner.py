@@ -17,6 +17,8 @@ cluster; Dask reschedules the tasks of a worker that dies.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import os
 import sys
@@ -40,7 +42,9 @@ from experiments.spec import ExperimentSpec, load_spec
 from experiments.store import DONE, FAILED, ResultsStore, open_store
 
 RunFn = Callable[[Any, int], Any]
-"""``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``."""
+"""``run(params, seed)`` returning an object with ``weekly`` (DataFrame) and ``summary``, and
+optionally ``network`` (an edge table, `sim.network.edge_table`); one that takes a
+``network_weeks`` argument is given the experiment's ``output.network_weeks``."""
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 DEATHS_TO_FAIL = 2
@@ -100,6 +104,8 @@ def run_experiment(
         spec = load_spec(spec)
     if run_fn is None:
         from sim import run as run_fn
+    if "network_weeks" in inspect.signature(run_fn).parameters:
+        run_fn = functools.partial(run_fn, network_weeks=spec.network_weeks)
     folder = Path(out) if out is not None else Path("results") / spec.name
     scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if executor is None and workers is
                               None else None)
@@ -129,13 +135,14 @@ def run_batch(run_fn: RunFn, items: list[tuple[str, Any, int]], keep: tuple[str,
             result = run_fn(params, seed)
             summary = {str(k): float(v) for k, v in result.summary.items()}
             weekly = None if keep == () else thin_weekly(result.weekly, keep, every_weeks)
+            network = getattr(result, "network", None)
             status, error = DONE, ""
         except Exception as err:
-            summary, weekly, status = {}, None, FAILED
+            summary, weekly, network, status = {}, None, None, FAILED
             error = "".join(traceback.format_exception_only(err)).strip()
         results.append({"run_id": run_id, "status": status, "error": error,
                         "duration_s": time.perf_counter() - start, "summary": summary,
-                        "weekly": weekly})
+                        "weekly": weekly, "network": network})
     return results
 
 
@@ -284,10 +291,12 @@ class _Sweep:
                                    **run.arm.values, **result["summary"],
                                    "status": result["status"], "error": result["error"],
                                    "duration_s": result["duration_s"]}
-            weekly = result["weekly"]
+            weekly, network = result["weekly"], result.get("network")
             if weekly is not None:
                 weekly.insert(0, "run_id", run.run_id)
-            self.store.add(row, weekly)
+            if network is not None and len(network):
+                network = network.assign(run_id=run.run_id)[["run_id", *network.columns]]
+            self.store.add(row, weekly, network)
             if result["status"] == DONE:
                 self.done += 1
                 self._deaths_in_a_row = 0
@@ -374,4 +383,4 @@ def _killed(run_id: str, deaths: int) -> dict[str, Any]:
 def _failed(run_id: str, err: BaseException) -> dict[str, Any]:
     error = "".join(traceback.format_exception_only(err)).strip()
     return {"run_id": run_id, "status": FAILED, "error": error, "duration_s": 0.0,
-            "summary": {}, "weekly": None}
+            "summary": {}, "weekly": None, "network": None}

@@ -32,7 +32,7 @@ PRESET_FACTOR = "preset"
 _TOP_KEYS = ("name", "description", "preset", "weeks", "replicates", "seed", "overrides",
              "factors", "design", "output")
 _DESIGN_KEYS = ("kind", "samples", "second_order", "levels")
-_OUTPUT_KEYS = ("weekly_metrics", "every_weeks")
+_OUTPUT_KEYS = ("weekly_metrics", "every_weeks", "network_weeks")
 _RANGE_KEYS = ("min", "max")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MAX_SEED = 2**63 - 1
@@ -73,6 +73,8 @@ class ExperimentSpec:
     weekly_metrics: tuple[str, ...] | None
     """Weekly metric columns to keep; None keeps all."""
     every_weeks: int
+    network_weeks: tuple[int, ...]
+    """Weeks whose people network every run keeps (an edge table), for the network chart."""
     source: str
     """Where the spec came from (a path, or ``<dict>``), for messages."""
     text: str
@@ -213,16 +215,32 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         check.fail("output.weekly_metrics", kept, '"all" or a list of weekly metric names')
     every_weeks = check.integer("output.every_weeks", output.get("every_weeks", 1), lo=1,
                                 hi=2080)
+    network_weeks = _network_weeks(check, output, weeks, design)
 
     spec = ExperimentSpec(
         name=name, description=description, preset=preset, overrides=overrides,
         factors=factors, design=design, samples=samples, second_order=second_order,
         morris_levels=morris_levels, replicates=replicates, weeks=weeks, seed=seed,
-        weekly_metrics=weekly_metrics, every_weeks=every_weeks, source=source, text=text,
+        weekly_metrics=weekly_metrics, every_weeks=every_weeks, network_weeks=network_weeks,
+        source=source, text=text,
         data=data,
     )
     _check_arms(spec, check)
     return spec
+
+
+def _network_weeks(check: Checker, output: dict[str, Any], weeks: int, design: str
+                   ) -> tuple[int, ...]:
+    """Weeks whose network each run keeps: by default the last week of a factorial design (the
+    report draws it) and none for a sampled design (its report has no network chart)."""
+    raw = output.get("network_weeks", [weeks] if design == "factorial" else [])
+    if not isinstance(raw, list):
+        check.fail("output.network_weeks", raw, f"a list of weeks in [1, {weeks}], e.g. "
+                                                f"[26, {weeks}], or [] for none")
+    kept = tuple(check.integer("output.network_weeks", w, lo=1, hi=weeks) for w in raw)
+    if len(set(kept)) != len(kept):
+        check.fail("output.network_weeks", raw, "each week at most once")
+    return tuple(sorted(kept))
 
 
 def _check_arms(spec: ExperimentSpec, check: Checker) -> None:

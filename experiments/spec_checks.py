@@ -69,7 +69,7 @@ class Checker:
                    if kind is float
                    else isinstance(value, str))
         if not ok_type:
-            self.fail(key, value, f"{words} (got a {type(value).__name__})")
+            self.fail(key, value, f"{words} (got {type_words(value)})")
         choices = fld.metadata.get("choices")
         if choices and value not in choices:
             self.fail(key, value, words)
@@ -77,6 +77,15 @@ class Checker:
         if lo is not None and not (lo <= value <= hi):  # also rejects NaN
             self.fail(key, value, words)
         return float(value) if kind is float else value
+
+
+_TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: "a string",
+               list: "a list", dict: "a table"}
+
+
+def type_words(value: Any) -> str:
+    """What a TOML value is, in words: "an integer", "a string" (not "a int")."""
+    return _TYPE_WORDS.get(type(value), f"a value of type {type(value).__name__}")
 
 
 def _show(value: Any) -> str:

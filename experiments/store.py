@@ -6,6 +6,7 @@ Layout::
     <folder>/manifest.json        versions, platform, git commit, one entry per sweep session
     <folder>/runs/chunk-NNNNNN.parquet    runs table rows (one per run)
     <folder>/weekly/chunk-NNNNNN.parquet  weekly table rows (run_id, week, metrics)
+    <folder>/network/chunk-NNNNNN.parquet network table rows (run_id, week, one row per tie)
     <folder>/index/chunk-NNNNNN.json      the chunk's run ids: written last, it is the commit
     <folder>/damaged/<time>/...           chunks `repair` moved aside (kept, never read)
 
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -142,6 +144,7 @@ class ResultsStore:
         self.flush_seconds = flush_seconds
         self._rows: list[dict[str, Any]] = []
         self._weekly: list[pd.DataFrame] = []
+        self._network: list[pd.DataFrame] = []
         self._weekly_rows = 0
         self._oldest = time.monotonic()
         self._lock = FolderLock(folder)
@@ -233,14 +236,18 @@ class ResultsStore:
         """Run id -> status of every committed run."""
         return self._status
 
-    def add(self, row: dict[str, Any], weekly: pd.DataFrame | None) -> None:
-        """Buffer one finished run; a chunk is committed when the buffer is full or old."""
+    def add(self, row: dict[str, Any], weekly: pd.DataFrame | None,
+            network: pd.DataFrame | None = None) -> None:
+        """Buffer one finished run (its runs row, weekly rows and network rows); a chunk is
+        committed when the buffer is full or old."""
         if not self._rows:
             self._oldest = time.monotonic()
         self._rows.append(row)
         if weekly is not None and len(weekly):
             self._weekly.append(weekly)
             self._weekly_rows += len(weekly)
+        if network is not None and len(network):
+            self._network.append(network)
         if len(self._rows) >= self.chunk_runs or self._weekly_rows >= self.chunk_rows:
             self.flush()
         else:
@@ -256,23 +263,24 @@ class ResultsStore:
         the buffer is dropped (those runs run again on resume) and the sweep stops."""
         if not self._rows:
             return
-        rows, weekly_parts = self._rows, self._weekly
-        self._rows, self._weekly, self._weekly_rows = [], [], 0
+        rows, weekly_parts, network_parts = self._rows, self._weekly, self._network
+        self._rows, self._weekly, self._network, self._weekly_rows = [], [], [], 0
         number = self._next_chunk
         runs = pd.DataFrame(rows)
         first = [*RUN_KEYS, *self.spec.varied]
         middle = [c for c in runs.columns if c not in first and c not in RUN_TAIL]
         runs = runs[[*first, *middle, *RUN_TAIL]]
         self._write(chunks.chunk_file(self.folder, "runs", number), runs)
-        if weekly_parts:
-            self._write(chunks.chunk_file(self.folder, "weekly", number),
-                        pd.concat(weekly_parts, ignore_index=True))
+        for table, parts in (("weekly", weekly_parts), ("network", network_parts)):
+            if parts:
+                self._write(chunks.chunk_file(self.folder, table, number),
+                            pd.concat(parts, ignore_index=True))
         ids = [str(r["run_id"]) for r in rows]
         self._before_commit(number)
         index = chunks.chunk_file(self.folder, "index", number)
         try:
             files.write_json(index, {"chunk": number, "runs": ids, "weekly": bool(weekly_parts),
-                                     "written": _now()})
+                                     "network": bool(network_parts), "written": _now()})
         except OSError as err:
             raise self._write_failed(index, err) from None
         self._status.update({str(r["run_id"]): str(r["status"]) for r in rows})
@@ -368,19 +376,21 @@ def _require_store(folder: Path) -> None:
         raise UsageError(f"{folder}: not a results folder (no spec.toml)")
 
 
-def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(folder: str | Path, *, weekly: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs table and the weekly table of a results folder, committed chunks only.
 
     Rows are sorted by run id (and week); a run recorded twice (a failed run retried) keeps its
-    latest record. A damaged file raises `StoreDamaged`, naming it and the repair.
+    latest record. ``weekly=False`` skips reading the weekly table (it comes back empty). A
+    damaged file raises `StoreDamaged`, naming it and the repair.
     """
+    read_weekly = weekly
     folder = Path(folder)
     _require_store(folder)
     entries = [chunks.read_index(folder, n) for n in chunks.index_numbers(folder)]
     run_parts, weekly_parts = [], []
     for entry in entries:
         run_parts.append(chunks.read_runs(folder, entry))
-        if entry.weekly:
+        if entry.weekly and read_weekly:
             weekly_parts.append(chunks.read_weekly(folder, entry))
     if run_parts:
         runs = pd.concat(run_parts, ignore_index=True)
@@ -391,8 +401,8 @@ def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             runs = runs[~retried]
             weekly_parts = [
                 part[part["run_id"].map(latest).to_numpy() == entry.number]
-                for entry, part in zip([e for e in entries if e.weekly], weekly_parts,
-                                       strict=True)
+                for entry, part in zip([e for e in entries if e.weekly and read_weekly],
+                                       weekly_parts, strict=True)
             ]
         tail = [c for c in runs.columns if c in RUN_TAIL]
         runs = runs[[c for c in runs.columns if c not in RUN_TAIL] + tail]
@@ -406,6 +416,62 @@ def load(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         weekly = pd.DataFrame({"run_id": pd.Series(dtype=object),
                                "week": pd.Series(dtype="int64")})
     return runs, weekly
+
+
+def _read_rows(folder: Path, table: str, run_ids: Sequence[str] | None,
+               weeks: Sequence[int] | None) -> list[pd.DataFrame]:
+    """Committed rows of `table` ("weekly" or "network") for the given runs and weeks, reading
+    only what matches; a run recorded twice keeps its latest record."""
+    entries = [chunks.read_index(folder, n) for n in chunks.index_numbers(folder)]
+    latest = {rid: e.number for e in entries for rid in e.runs}
+    wanted = None if run_ids is None else set(map(str, run_ids))
+    parts = []
+    for entry in entries:
+        if not getattr(entry, table):
+            continue
+        ids = [r for r in entry.runs if latest.get(r) == entry.number
+               and (wanted is None or r in wanted)]
+        if not ids:
+            continue
+        filters: list[Any] = [("run_id", "in", ids)]
+        if weeks is not None:
+            filters.append(("week", "in", list(map(int, weeks))))
+        parts.append(chunks.read_table(folder, table, entry, filters))
+    return parts
+
+
+def load_network(folder: str | Path, run_ids: Sequence[str] | None = None,
+                 weeks: Sequence[int] | None = None) -> pd.DataFrame:
+    """The network table of a results folder (committed chunks only): run_id, week and one row
+    per tie (`sim.network.edge_table`), for the given runs and weeks (default: all). A run
+    recorded twice keeps its latest record. Empty when the store kept no network."""
+    folder = Path(folder)
+    _require_store(folder)
+    parts = _read_rows(folder, "network", run_ids, weeks)
+    if not parts:
+        return pd.DataFrame({"run_id": pd.Series(dtype=object), "week": pd.Series(dtype="int64")})
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_run(folder: str | Path, run_id: str) -> tuple[dict[str, Any] | None, pd.DataFrame,
+                                                        dict[str, Any] | None]:
+    """One run of a results folder: its runs-table row (None if not stored), its stored weekly
+    rows (run_id dropped, by week) and the index entry of the chunk that holds it."""
+    folder = Path(folder)
+    _require_store(folder)
+    holding = [e for e in (chunks.read_index(folder, n) for n in chunks.index_numbers(folder))
+               if run_id in e.runs]
+    if not holding:
+        return None, pd.DataFrame(), None
+    chunk = holding[-1]
+    runs = chunks.read_runs(folder, chunk)
+    parts = _read_rows(folder, "weekly", [run_id], None)
+    weekly = (pd.concat(parts, ignore_index=True).drop(columns="run_id")
+              .sort_values("week", kind="stable").reset_index(drop=True)
+              if parts else pd.DataFrame())
+    entry = json.loads(chunks.chunk_file(folder, "index", chunk.number).read_text(
+        encoding="utf-8"))
+    return runs[runs["run_id"] == run_id].iloc[-1].to_dict(), weekly, entry
 
 
 def status(folder: str | Path, *, list_damage: bool = False) -> StoreStatus:

@@ -12,12 +12,13 @@ charts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
-from agents.base import REVENUE_DEPT, Person
+from agents.base import MARKETING_DEPT, REVENUE_DEPT, SALES_DEPT, Person
 
 REP_TEAM_SIZE = 5
 
@@ -102,3 +103,22 @@ def update_ties(graph: nx.Graph, contact_pairs: np.ndarray, rep_uid: np.ndarray,
     graph.remove_edges_from(lapsed)
     for tie in lapsed:
         del cross[tie]
+
+
+EDGE_DTYPES = {"week": "int64", "source": "int64", "target": "int64", "source_department": "str",
+               "target_department": "str", "source_role": "str", "target_role": "str",
+               "source_cooperating": "bool", "target_cooperating": "bool", "cross": "bool"}
+
+
+def edge_table(graph: nx.Graph, people: Iterable[Person], week: int) -> pd.DataFrame:
+    """The network of `week` as plain data, one row per tie (columns `EDGE_DTYPES`): both ends'
+    department, role and whether they cooperate this week, and whether the tie crosses between
+    marketing and sales. What a results store keeps, so charts need no model."""
+    by_id = {p.unique_id: p for p in people}
+    rows = []
+    for u, v in graph.edges:
+        a, b = by_id[u], by_id[v]
+        rows.append((week, u, v, a.department, b.department, a.role, b.role,
+                     bool(a.cooperating), bool(b.cooperating),
+                     {a.department, b.department} == {MARKETING_DEPT, SALES_DEPT}))
+    return pd.DataFrame(rows, columns=list(EDGE_DTYPES)).astype(EDGE_DTYPES)

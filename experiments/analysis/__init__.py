@@ -10,7 +10,11 @@ Statistics, and why:
 - Arms are compared as paired differences: replicate r of every arm ran on the same seed (common
   random numbers), so arm minus baseline is taken within each replicate and those differences
   are bootstrapped. The pairing removes the market noise both arms share; an arm against itself
-  gives exactly zero with a zero-width interval.
+  gives exactly zero with a zero-width interval. Every pair of arms is compared once, and every
+  table, sentence and title reads those rows (`contrasts.leaders` for "who leads").
+- Replicates needed: from the standard deviation of a contrast's paired differences, the
+  replicates at which its 95% interval shrinks to a stated share of the baseline's value, and
+  never fewer than ten (the least a percentile bootstrap can be trusted with).
 - Sensitivity indices come from SALib (Sobol for Saltelli designs, Morris elementary effects,
   RBD-FAST for Latin hypercubes), on the per-arm mean over replicates, in the design's arm order.
 - "Where does alignment fail" is a PRIM-style box (Friedman & Fisher 1999): peel 5% of the runs
@@ -25,10 +29,20 @@ from experiments.analysis.contrasts import (
     LOWER,
     UNCLEAR,
     arm_means,
+    clearly_above_all,
+    leaders,
     paired_differences,
+    pairwise_differences,
     verdict,
 )
 from experiments.analysis.failure import FailureBox, failure_box
+from experiments.analysis.replication import (
+    MIN_REPLICATES,
+    PRECISION,
+    needed_by_metric,
+    replicates_needed,
+    replication,
+)
 from experiments.analysis.runs import arm_order, finished
 from experiments.analysis.sensitivity import Sensitivity, sensitivity
 from experiments.analysis.series import (
@@ -41,8 +55,10 @@ from experiments.analysis.series import (
 )
 
 __all__ = [
-    "FUNNEL_STAGES", "HIGHER", "LEVEL", "LOWER", "N_BOOT", "RATIOS", "SEED", "UNCLEAR",
-    "FailureBox", "Sensitivity", "arm_means", "arm_order", "bootstrap_ci", "bootstrap_columns",
-    "failure_box", "finished", "funnel", "grid", "paired_differences", "sensitivity",
-    "trajectories", "verdict", "weekly_bands",
+    "FUNNEL_STAGES", "HIGHER", "LEVEL", "LOWER", "MIN_REPLICATES", "N_BOOT", "PRECISION",
+    "RATIOS", "SEED", "UNCLEAR", "FailureBox", "Sensitivity", "arm_means", "arm_order",
+    "bootstrap_ci", "bootstrap_columns", "clearly_above_all", "failure_box", "finished",
+    "funnel", "grid", "leaders", "needed_by_metric", "paired_differences",
+    "pairwise_differences", "replicates_needed", "replication", "sensitivity", "trajectories",
+    "verdict", "weekly_bands",
 ]

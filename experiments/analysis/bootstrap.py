@@ -6,6 +6,8 @@ normality is assumed for rates or revenue.
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,23 +30,46 @@ def bootstrap_ci(values: Sequence[float] | np.ndarray, *, level: float = LEVEL,
     mean = float(x.mean())
     if len(x) == 1 or np.all(x == x[0]):
         return (mean, mean, mean)
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    means = resample_weights(len(x), n_boot, seed) @ x / len(x)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(means, [alpha, 1 - alpha])
     return (mean, float(lo), float(hi))
 
 
+@functools.lru_cache(maxsize=32)
+def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """How often each of `n` values is drawn in each of `n_boot` resamples (n_boot x n), so a
+    resampled mean is one matrix product rather than a copy of the data per resample. The same
+    (n, n_boot, seed) gives the same resamples, so a report's many intervals share one matrix
+    (read-only)."""
+    draws = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    rows = np.arange(n_boot)[:, None] * n
+    weights = np.bincount((rows + draws).ravel(), minlength=n_boot * n).astype(float)
+    weights = weights.reshape(n_boot, n)
+    weights.flags.writeable = False
+    return weights
+
+
 def bootstrap_columns(matrix: np.ndarray, *, level: float, n_boot: int, seed: int
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Column means of a replicates x columns matrix with bootstrap intervals (NaN-aware)."""
-    mean = np.nanmean(matrix, axis=0)
+    present = ~np.isnan(matrix)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(present, matrix, 0.0).sum(axis=0) / present.sum(axis=0)
     n = matrix.shape[0]
     if n < 2:
         return mean, mean.copy(), mean.copy()
-    rng = np.random.default_rng(seed)
-    means = np.stack([np.nanmean(matrix[rng.integers(0, n, size=n)], axis=0)
-                      for _ in range(n_boot)])
+    weights = resample_weights(n, n_boot, seed)
+    if present.all():
+        means = weights @ matrix / n
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = (weights @ np.where(present, matrix, 0.0)) / (weights @ present)
     alpha = (1 - level) / 2
-    lo, hi = np.nanquantile(means, [alpha, 1 - alpha], axis=0)
+    if np.isnan(means).any():
+        with warnings.catch_warnings():  # a week no run reached stays NaN, without a warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo, hi = np.nanquantile(means, [alpha, 1 - alpha], axis=0)
+    else:
+        lo, hi = np.quantile(means, [alpha, 1 - alpha], axis=0)
     return mean, lo, hi

@@ -39,39 +39,54 @@ def weekly_bands(runs: pd.DataFrame, weekly: pd.DataFrame, metric: str, *, smoot
     rates read better as 8-week rates): a mean, or for the rates in `RATIOS` the ratio of the
     window's sums. Columns: arm, week, n, mean, low, high.
     """
-    done = finished(runs)[["run_id", "arm"]]
+    done = finished(runs)
+    arm_of = dict(zip(done["run_id"], done["arm"], strict=True))
     ratio = RATIOS.get(metric) if smooth_weeks > 1 else None
     if ratio is not None and not set(ratio[0]) | set(ratio[1]) <= set(weekly.columns):
         ratio = None
+    rows = weekly[weekly["run_id"].isin(arm_of)]
     if ratio is not None:
-        num, den = ratio
-        data = weekly[["run_id", "week"]].assign(_num=weekly[list(num)].sum(axis=1),
-                                                 _den=weekly[list(den)].sum(axis=1))
+        num = _wide(rows, rows[list(ratio[0])].sum(axis=1))
+        den = _wide(rows, rows[list(ratio[1])].sum(axis=1))
+        num_w, den_w = _trailing_sum(num, smooth_weeks), _trailing_sum(den, smooth_weeks)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = np.where(den_w > 0, num_w / np.where(den_w > 0, den_w, 1.0), 0.0)
+        wide = pd.DataFrame(values, index=num.index, columns=num.columns)
     else:
-        data = weekly[["run_id", "week", metric]]
-    data = data.merge(done, on="run_id")
+        wide = _wide(rows, rows[metric])
+        if smooth_weeks > 1:
+            counts = _trailing_sum(wide.notna().astype(float), smooth_weeks)
+            sums = _trailing_sum(wide.fillna(0.0), smooth_weeks)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                wide = pd.DataFrame(sums / counts, index=wide.index, columns=wide.columns)
+    arms = np.array([arm_of[r] for r in wide.index])
     out = []
     for arm in arm_order(done):
-        part = data[data["arm"] == arm]
-        if part.empty:
+        matrix = wide.to_numpy(float)[arms == arm]
+        if not len(matrix):
             continue
-        if ratio is not None:
-            num_w = part.pivot(index="run_id", columns="week", values="_num")
-            den_w = part.pivot(index="run_id", columns="week", values="_den")
-            num_w = num_w.T.rolling(smooth_weeks, min_periods=1).sum().T
-            den_w = den_w.T.rolling(smooth_weeks, min_periods=1).sum().T
-            wide = (num_w / den_w.where(den_w > 0)).fillna(0.0)
-        else:
-            wide = part.pivot(index="run_id", columns="week", values=metric)
-            if smooth_weeks > 1:
-                wide = wide.T.rolling(smooth_weeks, min_periods=1).mean().T
-        mean, lo, hi = bootstrap_columns(wide.to_numpy(float), level=level, n_boot=n_boot,
-                                          seed=seed)
-        out.append(pd.DataFrame({"arm": arm, "week": wide.columns.to_numpy(), "n": len(wide),
+        mean, lo, hi = bootstrap_columns(matrix, level=level, n_boot=n_boot, seed=seed)
+        out.append(pd.DataFrame({"arm": arm, "week": wide.columns.to_numpy(), "n": len(matrix),
                                  "mean": mean, "low": lo, "high": hi}))
     if not out:
         return pd.DataFrame(columns=["arm", "week", "n", "mean", "low", "high"])
     return pd.concat(out, ignore_index=True)
+
+
+def _wide(rows: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """Runs x weeks of `values` (one per row of `rows`), runs in their stored order."""
+    return (pd.DataFrame({"run_id": rows["run_id"].to_numpy(), "week": rows["week"].to_numpy(),
+                          "v": values.to_numpy(float)})
+            .pivot(index="run_id", columns="week", values="v"))
+
+
+def _trailing_sum(wide: pd.DataFrame, window: int) -> np.ndarray:
+    """Sum over each run's trailing `window` weeks (fewer at the start), as a runs x weeks
+    array; NaN counts as zero."""
+    values = np.nan_to_num(wide.to_numpy(float))
+    total = np.cumsum(values, axis=1)
+    total[:, window:] = total[:, window:] - total[:, :-window]
+    return total
 
 
 def funnel(runs: pd.DataFrame, weekly: pd.DataFrame, burn_in_weeks: int) -> pd.DataFrame:

@@ -26,7 +26,12 @@ START_TIMEOUT_S = 90.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("app", help="start the workshop dashboard (opens in a browser)")
+    parser = sub.add_parser(
+        "app", help="start the workshop dashboard (opens in a browser)",
+        description="Start the workshop dashboard (a Solara page) and print its address once it "
+                    "answers; Ctrl+C stops it. Pick a preset, move the governance levers, step "
+                    "week by week, and run two rules side by side on the same market. See "
+                    "docs/workshop.md.")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on (8765)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (127.0.0.1: this machine only; 0.0.0.0 lets "

@@ -9,12 +9,15 @@ from pathlib import Path
 from experiments.errors import UsageError
 from experiments.report.run_outputs import (
     FORMATS,
+    Summary,
     check_destination,
     summary_table,
     write_outputs,
 )
-from experiments.single import build_params, compare, parse_sets, run_arms
-from sim import presets
+from experiments.single import Comparison, build_params, compare, parse_sets, run_arms
+from sim import Params, presets
+
+DEFAULT_SEED = 1
 
 MAX_REPLICATES = 1000
 MAX_SEED = 2**63 - 1
@@ -25,9 +28,12 @@ def add_run_options(parser: argparse.ArgumentParser, default_replicates: int) ->
     parser.add_argument("--set", dest="sets", action="append", default=[],
                         metavar="GROUP.FIELD=VALUE",
                         help="override a parameter, e.g. governance.cadence_weeks=4 (repeatable)")
-    parser.add_argument("--weeks", type=int, default=None, help="weeks to simulate (default 182)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--replicates", type=int, default=default_replicates,
+    parser.add_argument("--weeks", type=int, default=None,
+                        help="weeks to simulate (default 182; the first burn_in_weeks, 26 by "
+                             "default, are left out of the summary)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--replicates", type=int, default=None,
                         help=f"replicate seeds per preset (default {default_replicates})")
     parser.add_argument("--out", type=Path, default=None, help="output folder")
     parser.add_argument("--format", default="csv", choices=FORMATS,
@@ -35,16 +41,20 @@ def add_run_options(parser: argparse.ArgumentParser, default_replicates: int) ->
     parser.add_argument("--no-chart", dest="chart", action="store_false",
                         help="skip the PNG chart")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(default_replicates=default_replicates)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "compare", help="compare presets on the same seeds",
         description="Run presets on the same replicate seeds (common random numbers), print "
-                    "their summaries side by side (with two presets, the paired difference and "
-                    "its 95% interval) and write tables and a chart.")
+                    "their summaries side by side and every preset's paired difference from "
+                    "the first (or --baseline) with its 95%% interval, and write tables and a "
+                    "chart of the mean over replicates with 95%% bands.")
     parser.add_argument("presets", nargs="+", metavar="PRESET",
                         help=f"two or more of: {', '.join(presets.names())}")
+    parser.add_argument("--baseline", default=None, metavar="PRESET",
+                        help="preset the others are compared with (default: the first)")
     add_run_options(parser, default_replicates=5)
     parser.set_defaults(handler=handle)
 
@@ -53,8 +63,16 @@ def handle(args: argparse.Namespace) -> int:
     if len(args.presets) < 2:
         raise UsageError(f"presets {args.presets}: compare takes two or more presets (one "
                          "preset alone: `alignsim run --preset NAME`)")
-    out = args.out or Path("results") / f"compare-{'-'.join(args.presets)}-seed{args.seed}"
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    out = args.out or Path("results") / f"compare-{'-'.join(args.presets)}-seed{seed}"
+    if args.baseline is not None and args.baseline not in args.presets:
+        raise UsageError(f"--baseline {args.baseline}: not one of the presets compared "
+                         f"({', '.join(args.presets)})")
     return execute(args.presets, args, out)
+
+
+def replicates(args: argparse.Namespace) -> int:
+    return args.default_replicates if args.replicates is None else args.replicates
 
 
 def execute(names: list[str], args: argparse.Namespace, out: Path, *,
@@ -64,28 +82,38 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
     The replicates run on the seeds an experiment file with the same seed and replicates uses;
     with `seed_itself` (`alignsim run`) a single replicate runs on ``--seed`` itself.
     """
+    seed, reps = DEFAULT_SEED if args.seed is None else args.seed, replicates(args)
     if args.weeks is not None and args.weeks < 1:
         raise UsageError(f"--weeks {args.weeks}: must be at least 1")
-    if not 1 <= args.replicates <= MAX_REPLICATES:
-        raise UsageError(f"--replicates {args.replicates}: allowed: 1 to {MAX_REPLICATES} (these "
+    if not 1 <= reps <= MAX_REPLICATES:
+        raise UsageError(f"--replicates {reps}: allowed: 1 to {MAX_REPLICATES} (these "
                          "runs are kept in memory until the end; for more, write an experiment "
                          "file and use `alignsim sweep`, which stores runs as they finish)")
-    if not 0 <= args.seed <= MAX_SEED:
-        raise UsageError(f"--seed {args.seed}: allowed: an integer from 0 to {MAX_SEED}")
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed {seed}: allowed: an integer from 0 to {MAX_SEED}")
     if len(set(names)) != len(names):
         raise UsageError(f"presets {names}: each preset at most once")
     sets = parse_sets(args.sets)
     params = {name: build_params(name, sets, args.weeks) for name in names}
     check_destination(out)
     progress = not args.quiet and sys.stderr.isatty()
-    if seed_itself and args.replicates == 1:
-        result = run_arms(params, [args.seed], progress=progress)
+    if seed_itself and reps == 1:
+        result = run_arms(params, [seed], progress=progress)
     else:
-        result = compare(params, args.seed, args.replicates, progress=progress)
-    print(summary_table(result))
-    reps = f"{args.replicates} replicate{'s' if args.replicates > 1 else ''}"
-    source = (f"alignsim {' vs '.join(names)}; {reps}, base seed {args.seed}; "
-              f"chart shows replicate 1")
-    files = write_outputs(result, params, out, args.format, args.chart, source)
+        result = compare(params, seed, reps, progress=progress)
+    seeds = (f"seed {seed}" if seed_itself and reps == 1 else
+             f"{reps} replicate{'s' if reps > 1 else ''}, base seed {seed}")
+    source = f"alignsim {' vs '.join(names)}; {seeds}"
+    return show_and_write(result, params, args, out, source,
+                          baseline=getattr(args, "baseline", None))
+
+
+def show_and_write(result: Comparison, params: dict[str, Params], args: argparse.Namespace,
+                   out: Path, source: str, baseline: str | None = None,
+                   extra: dict | None = None) -> int:
+    summary = Summary(result, baseline)
+    first = next(iter(params.values()))
+    print(summary_table(summary, first.burn_in_weeks, first.weeks))
+    files = write_outputs(summary, params, out, args.format, args.chart, source, extra)
     print(f"\nwrote {len(files)} files to {out}/: " + ", ".join(f.name for f in files))
     return 0

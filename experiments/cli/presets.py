@@ -8,7 +8,12 @@ from sim import presets
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("presets", help="list the governance presets and what they set")
+    parser = sub.add_parser(
+        "presets", help="list the governance presets and what they set",
+        description="List every named preset (the Kotler relationship types and the "
+                    "planning-owner arms) with a line on what it models and the parameters it "
+                    "sets. Any preset takes overrides: alignsim run --preset joint --set "
+                    "governance.budget_structure=shared_pool.")
     parser.set_defaults(handler=handle)
 
 

@@ -21,20 +21,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "MQL acceptance, closure, win rate, marketing-sourced and "
                              "new-business shares)")
     parser.add_argument("--baseline", default=None, metavar="ARM",
-                        help="arm the others are compared with (default: the first arm), "
-                             "e.g. finance_led")
+                        help="arm the others are compared with (default: the first arm), by "
+                             "any unambiguous name: finance_led, or with two factors "
+                             "finance_led,shared_pool")
     parser.add_argument("--network-week", type=int, default=None, metavar="WEEK",
-                        help="week of the people-network chart (default: the last week)")
+                        help="week of the people-network chart, one the sweep kept "
+                             "(output.network_weeks; default: the last one kept)")
+    parser.add_argument("--precision", type=float, default=None, metavar="SHARE",
+                        help="target half-width of a paired 95%% interval as a share of the "
+                             "baseline's value, for the replicates each contrast needs "
+                             "(default 0.02: +-2%%)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from experiments.analysis import PRECISION
     from experiments.report import build_report
 
     report = build_report(args.store, args.out, metrics=args.metrics, baseline=args.baseline,
                           network_week=args.network_week,
-                          progress=not args.quiet and sys.stderr.isatty())
+                          progress=not args.quiet and sys.stderr.isatty(),
+                          precision=PRECISION if args.precision is None else args.precision)
     if not args.quiet:
         for note in report.notes:
             print(note, file=sys.stderr)

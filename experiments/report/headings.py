@@ -1,51 +1,96 @@
 """The findings in words: each chart's title states what it shows, read off the analysis tables.
 
-A heading names an arm only where the numbers say so clearly (a paired interval that excludes
-zero, a lead of 0.05 on a 0-1 scale), and otherwise says there is no clear difference.
+A heading names an arm only where the paired contrasts the tables show say so: an arm leads when
+no other arm's paired interval lies above it, and a title never places an arm above another
+that the intervals put higher. Otherwise it says there is no clear difference.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from experiments import analysis
-from experiments.report.style import lower_case, metric_label, sentence_case, short_arm
+from experiments.report.style import ArmLook, lower_case, metric_label, sentence_case
+
+Look = Mapping[str, ArmLook]
 
 
-def comparison_heading(paired_vs_top: pd.DataFrame, metric: str,
-                       look: dict[str, tuple[str, str]]) -> str:
-    """The finding of a dot-and-interval chart, from each arm's paired difference with the arm of
-    the highest mean."""
+@dataclass(frozen=True)
+class Claim:
+    """What a title says about the arms on one metric, and the arms it names as leading."""
+
+    kind: str
+    """"top": one arm clearly above every other; "leads": one arm that no other is clearly
+    above; "tie": several such arms; "none": no clear difference between any two arms;
+    "single": one arm only."""
+    arms: tuple[str, ...]
+    text: str
+
+
+MAX_NAMED = 3
+"""A title names at most this many leading arms; more are counted."""
+
+
+def comparison_claim(pairwise: pd.DataFrame, metric: str, look: Look) -> Claim:
+    """The finding of a chart of arms on `metric`, from the paired contrasts of every pair of
+    arms (`analysis.pairwise_differences`): the arms no other arm is clearly above lead, so a
+    title never ranks an arm above one whose paired interval puts it higher."""
     label = metric_label(metric)
-    rows = paired_vs_top[paired_vs_top["metric"] == metric]
-    top = rows["baseline"].iloc[0]
-    others = rows[rows["arm"] != top]
-    if others.empty:
-        return label
-    level = others[others["verdict"] == analysis.UNCLEAR]["arm"].tolist()
-    if not level:
-        name = sentence_case(look[top][0])
-        return f"{name} has the highest {lower_case(label)}"
-    if len(level) == len(others):
-        return f"{label}: no clear difference between the arms"
-    label = lower_case(label)
-    if len(level) > 2:
-        return (f"{len(level) + 1} of {len(rows)} arms share the highest {label}, led by "
-                f"{look[top][0]}")
-    names = [look[a][0] for a in [top, *level]]
+    rows = pairwise[pairwise["metric"] == metric]
+    arms = list(dict.fromkeys(rows["arm"]))
+    if len(arms) <= 1:
+        return Claim("single", tuple(arms), label)
+    top = analysis.leaders(pairwise, metric)
+    if len(top) == len(arms):
+        return Claim("none", (), f"{label}: no clear difference between the arms")
+    words = lower_case(label)
+    if len(top) == 1:
+        name = sentence_case(look[top[0]].name)
+        if analysis.clearly_above_all(pairwise, metric, top[0]):
+            return Claim("top", tuple(top), f"{name} has the highest {words}")
+        return Claim("leads", tuple(top), f"{name} leads on {words}")
+    if len(top) > MAX_NAMED:
+        return Claim("tie", tuple(top), f"{len(top)} of {len(arms)} arms lead on {words}, "
+                                        "with no clear difference between them")
+    names = [look[a].name for a in top]
     joined = ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{sentence_case(joined)} share the highest {label}"
+    return Claim("tie", tuple(top), f"{sentence_case(joined)} lead on {words}")
 
 
-def top_arm(means: pd.DataFrame, metric: str) -> str:
-    part = means[means["metric"] == metric]
-    return str(part.loc[part["mean"].idxmax(), "arm"])
+def comparison_heading(pairwise: pd.DataFrame, metric: str, look: Look) -> str:
+    return comparison_claim(pairwise, metric, look).text
 
 
-def waterfall_heading(stages: pd.DataFrame, look: dict[str, tuple[str, str]]) -> str:
+def trajectory_heading(pairwise: pd.DataFrame, look: Look) -> str:
+    """Who leads on trust and on cooperation over the measured weeks, from the paired contrasts
+    of the runs' mean trust and cooperation."""
+    claims = {m: comparison_claim(pairwise, m, look) for m in ("trust", "cooperation")
+              if m in set(pairwise["metric"])}
+    if not claims:
+        return "Trust and cooperation over the run"
+    named = {m: c for m, c in claims.items() if c.kind in ("top", "leads", "tie")
+             and len(c.arms) <= MAX_NAMED}
+    if len(named) == 2 and named["trust"].arms == named["cooperation"].arms:
+        return sentence_case(_lead_words(named["trust"].arms, look,
+                                         "both trust and cooperation"))
+    if not named:
+        return "Trust and cooperation: no arm clearly leads on either"
+    parts = [_lead_words(c.arms, look, m) for m, c in named.items()]
+    parts += [f"no clear leader on {m}" for m in claims if m not in named]
+    return sentence_case("; ".join(parts))
+
+
+def _lead_words(arms: tuple[str, ...], look: Look, what: str) -> str:
+    names = [look[a].name for a in arms]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{joined} {'leads' if len(names) == 1 else 'lead'} on {what}"
+
+
+def waterfall_heading(stages: pd.DataFrame, look: Look) -> str:
     """Name the step where most arms lose the largest share of their leads."""
     rates = stages.dropna(subset=["rate"])
     worst = rates.loc[rates.groupby("arm")["rate"].idxmin()]
@@ -59,33 +104,28 @@ def waterfall_heading(stages: pd.DataFrame, look: dict[str, tuple[str, str]]) ->
     return f"Most leads are lost between {previous} and {stage}{arms}: {spread} get through"
 
 
-def trajectory_heading(paths: pd.DataFrame, look: dict[str, tuple[str, str]]) -> str:
-    """Name an arm only where it ends clearly ahead (by 0.05 on the 0-1 scales)."""
-    last = paths.sort_values("week").groupby("arm").tail(1).set_index("arm")
-    claims = []
-    for column, words in (("trust", "the most trust"), ("cooperation", "the most cooperation")):
-        ranked = last[column].sort_values(ascending=False)
-        if len(ranked) > 1 and ranked.iloc[0] - ranked.iloc[1] >= 0.05:
-            claims.append((str(ranked.index[0]), words))
-    if not claims:
-        return "Trust and cooperation: no arm ends clearly ahead"
-    if len(claims) == 2 and claims[0][0] == claims[1][0]:
-        return f"{sentence_case(look[claims[0][0]][0])} ends with the most trust and " \
-               "cooperation"
-    text = ", ".join(f"{look[arm][0]} with {words}" for arm, words in claims)
-    return f"Trust and cooperation: {text} at the end"
-
-
 def heatmap_heading(table: pd.DataFrame, metric: str) -> str:
-    row, col = np.unravel_index(np.nanargmax(table.to_numpy(float)), table.shape)
+    """A grid of three or more factors shows means over the factors not drawn, which no paired
+    contrast backs: the title says what is shown and ranks nothing."""
+    rows, cols = (metric_label(str(n)) if n != "preset" else "preset"
+                  for n in (table.index.name, table.columns.name))
+    return f"{metric_label(metric)} by {rows} and {cols}, mean over the other factors"
 
-    def level(factor: object, value: object) -> str:
-        if factor == "preset":
-            return short_arm(f"preset={value}")
-        return short_arm(f"{factor}={value}")
 
-    return (f"{metric_label(metric)} is highest at {level(table.index.name, table.index[row])}, "
-            f"{level(table.columns.name, table.columns[col])}")
+def network_heading(pairwise: pd.DataFrame, look: Look, week: int) -> str:
+    """Who keeps the most marketing-sales ties in `week`, from the paired contrasts of every
+    replicate's count of ties (the chart shows one replicate's network)."""
+    claim = comparison_claim(pairwise, "cross_ties", look)
+    if claim.kind in ("top", "leads"):
+        return (f"{sentence_case(look[claim.arms[0]].name)} keeps the most marketing-sales "
+                f"ties in week {week}")
+    if claim.kind == "tie" and len(claim.arms) <= MAX_NAMED:
+        names = [look[a].name for a in claim.arms]
+        joined = ", ".join(names[:-1]) + " and " + names[-1]
+        return f"{sentence_case(joined)} keep the most marketing-sales ties in week {week}"
+    if claim.kind == "none":
+        return f"Marketing-sales ties in week {week}: no clear difference between the arms"
+    return f"The people network in week {week}"
 
 
 def sensitivity_heading(result: analysis.Sensitivity) -> str:

@@ -2,7 +2,10 @@
 analysis it needs, draws its chart and keeps its tables for the page.
 
 A step takes the tables gathered so far (a dict it may add to) and returns (section, file stem,
-caption, figure), or None when it has nothing to draw.
+caption, figure), or None when it has nothing to draw. The first step computes the tables every
+chart reads, comparing every pair of arms once (`analysis.pairwise_differences`); every title,
+sentence and table reads those rows. The chart steps after it depend on those tables only, so
+they may run side by side (`experiments.report.render`).
 """
 
 from __future__ import annotations
@@ -14,17 +17,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments import analysis
-from experiments.errors import UsageError
 from experiments.report.context import Context
 from experiments.report.headings import (
     comparison_heading,
     heatmap_heading,
+    network_heading,
     sensitivity_heading,
-    top_arm,
     trajectory_heading,
     waterfall_heading,
 )
-from experiments.report.style import metric_label, sentence_case
+from experiments.report.style import metric_kind, metric_label, precision_words
 
 # Weekly metrics drawn over time: (weekly column, summary metric it matches, smoothing weeks).
 TIME_SERIES = (
@@ -34,36 +36,78 @@ TIME_SERIES = (
     ("win_rate", "win_rate", 8),
 )
 MAX_NETWORK_PANELS = 6
+BAND_RESAMPLES = 500
+# Summary metrics the report derives for its own titles: (name, the two run metrics averaged).
+DERIVED = (
+    ("trust", ("trust_sales_in_marketing", "trust_marketing_in_sales")),
+    ("cooperation", ("cooperation_sales", "cooperation_marketing")),
+)
 
 Step = Callable[[dict[str, Any]], tuple[str, str, str, Figure] | None]
 
 
-def report_steps(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
+def report_steps(ctx: Context, n_boot: int) -> list[Step]:
     """Every step of the report of `ctx`, in the order of the page."""
     if ctx.spec.design == "factorial":
-        return _factorial_steps(ctx, network_week, n_boot)
+        return _factorial_steps(ctx, n_boot)
     return _sampled_steps(ctx, n_boot)
 
 
-def _factorial_steps(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
+def with_derived(ctx: Context) -> tuple[pd.DataFrame, list[str]]:
+    """The runs table with the report's derived per-run metrics (mean trust and cooperation
+    over the measured weeks, marketing-sales ties in the network week), and their names."""
+    runs, names = ctx.runs.copy(), []
+    for name, (a, b) in DERIVED:
+        if {a, b} <= set(runs.columns):
+            runs[name] = (runs[a] + runs[b]) / 2
+            names.append(name)
+    if len(ctx.network):
+        ties = ctx.network.groupby("run_id")["cross"].sum().rename("cross_ties")
+        runs = runs.merge(ties, left_on="run_id", right_index=True, how="left")
+        names.append("cross_ties")
+    return runs, names
+
+
+def replicate_warning(guidance: pd.DataFrame, precision: float) -> str:
+    """The warning every chart carries when contrasts have too few replicates, or ""."""
+    if guidance.empty or guidance["enough"].all():
+        return ""
+    n = int(guidance["n_pairs"].min())
+    most = guidance["needed"].max()
+    need = f"{max(int(most), analysis.MIN_REPLICATES)}" if most == most else (
+        f"{analysis.MIN_REPLICATES}")
+    return (f"Too few replicates: {n} per arm; the contrasts need up to {need} for 95% "
+            f"intervals within {precision_words(precision)}. Verdicts are provisional.")
+
+
+def _factorial_steps(ctx: Context, n_boot: int) -> list[Step]:
     from experiments.report import figures
 
     runs, weekly, look, source = ctx.runs, ctx.weekly, ctx.look, ctx.source
     steps: list[Step] = []
 
     def tables_step(t: dict[str, Any]) -> None:
+        wide, derived = with_derived(ctx)
+        # Every summary metric a title reads, so the chart steps only read these rows.
+        titled = [m for _, m, _ in TIME_SERIES if m in runs.columns and m not in ctx.metrics]
+        pairwise = analysis.pairwise_differences(wide, [*ctx.metrics, *titled, *derived],
+                                                 n_boot=n_boot)
+        t["pairwise"] = pairwise
         t["arm_means"] = analysis.arm_means(runs, ctx.metrics, n_boot=n_boot)
-        t["paired"] = analysis.paired_differences(runs, ctx.metrics, ctx.baseline, n_boot=n_boot)
-        t["_vs_top"] = pd.concat([
-            analysis.paired_differences(runs, [m], top_arm(t["arm_means"], m), n_boot=n_boot)
-            for m in ctx.metrics], ignore_index=True)
+        t["paired"] = analysis.paired_differences(wide, ctx.metrics, ctx.baseline,
+                                                  pairwise=pairwise)
+        t["replication"] = analysis.replication(
+            t["paired"], ctx.precision, is_rate=lambda m: metric_kind(m) == "pct")
+        t["_derived_means"] = analysis.arm_means(wide, derived, n_boot=n_boot)
+        t["_warning"] = replicate_warning(t["replication"], ctx.precision)
 
     steps.append(tables_step)
     for metric in ctx.metrics:
         def compare(t: dict[str, Any], metric: str = metric) -> tuple[str, str, str, Figure]:
-            heading = comparison_heading(t["_vs_top"], metric, look)
-            fig = figures.comparison_figure(t["arm_means"], metric, look, source=source,
-                                            heading=heading, baseline=ctx.baseline)
+            fig = figures.comparison_figure(
+                t["arm_means"], metric, look, source=source,
+                heading=comparison_heading(t["pairwise"], metric, look),
+                baseline=ctx.baseline, warning=t["_warning"])
             return ("Arms compared", f"compare-{metric}",
                     f"{metric_label(metric)} per arm with 95% intervals.", fig)
         steps.append(compare)
@@ -74,20 +118,19 @@ def _factorial_steps(ctx: Context, network_week: int | None, n_boot: int) -> lis
 
         def series(t: dict[str, Any], column: str = column, summary_metric: str = summary_metric,
                    smooth: int = smooth) -> tuple[str, str, str, Figure]:
+            # Bands are drawn, not read as numbers: 500 resamples keep their edges steady.
             bands = analysis.weekly_bands(runs, weekly, column, smooth_weeks=smooth,
-                                          n_boot=min(n_boot, 1000))
-            heading = None
-            if summary_metric in runs.columns and "_vs_top" in t:
-                vs_top = t["_vs_top"]
-                if summary_metric not in set(vs_top["metric"]):
-                    means = analysis.arm_means(runs, [summary_metric], n_boot=n_boot)
-                    vs_top = analysis.paired_differences(
-                        runs, [summary_metric], top_arm(means, summary_metric), n_boot=n_boot)
-                heading = comparison_heading(vs_top, summary_metric, look)
+                                          n_boot=min(n_boot, BAND_RESAMPLES))
+            heading = (comparison_heading(t["pairwise"], summary_metric, look)
+                       if summary_metric in runs.columns else None)
             fig = figures.timeseries_figure(bands, column, look, burn_in_weeks=ctx.burn_in_weeks,
-                                            source=source, heading=heading, smooth_weeks=smooth)
+                                            source=source, heading=heading, smooth_weeks=smooth,
+                                            legend_title=ctx.legend_title,
+                                            warning=t["_warning"])
             return ("Over time", f"weekly-{column}",
-                    f"{metric_label(column)} by week per arm, mean and 95% band.", fig)
+                    f"{metric_label(column)} by week per arm, mean and 95% band; the title "
+                    f"compares the arms' {metric_label(summary_metric).lower()} over the "
+                    "measured weeks, paired by replicate.", fig)
         steps.append(series)
     if {col for _, col in analysis.FUNNEL_STAGES} <= has:
         def waterfall(t: dict[str, Any]) -> tuple[str, str, str, Figure]:
@@ -103,9 +146,13 @@ def _factorial_steps(ctx: Context, network_week: int | None, n_boot: int) -> lis
         def trajectory(t: dict[str, Any]) -> tuple[str, str, str, Figure]:
             paths = analysis.trajectories(runs, weekly)
             fig = figures.trajectory_figure(paths, look, source=source,
-                                            heading=trajectory_heading(paths, look))
+                                            heading=trajectory_heading(t["pairwise"], look),
+                                            legend_title=ctx.legend_title,
+                                            warning=t["_warning"])
             return ("Trust and cooperation", "trust-cooperation",
-                    "Trust against cooperation week by week, one path per arm.", fig)
+                    "Trust against cooperation week by week, one path per arm; the title "
+                    "compares the arms' mean trust and cooperation over the measured weeks, "
+                    "paired by replicate.", fig)
         steps.append(trajectory)
     if len(ctx.spec.factors) >= 2:
         rows, cols = ctx.spec.factors[0].name, ctx.spec.factors[1].name
@@ -115,53 +162,52 @@ def _factorial_steps(ctx: Context, network_week: int | None, n_boot: int) -> lis
             def heat(t: dict[str, Any], metric: str = metric) -> tuple[str, str, str, Figure]:
                 table = analysis.grid(runs, rows, cols, metric)
                 # With two factors every cell is an arm: the paired verdicts say what is clear.
-                heading = (comparison_heading(t["_vs_top"], metric, look)
+                heading = (comparison_heading(t["pairwise"], metric, look)
                            if len(ctx.spec.factors) == 2 else heatmap_heading(table, metric))
-                fig = figures.heatmap_figure(table, metric, source=source, heading=heading)
+                fig = figures.heatmap_figure(table, metric, source=source, heading=heading,
+                                             warning=t["_warning"])
                 return ("Two-factor grid", f"grid-{metric}",
                         f"{metric_label(metric)} in each cell of {metric_label(rows)} x "
                         f"{metric_label(cols)}.", fig)
             steps.append(heat)
 
     def network(t: dict[str, Any]) -> tuple[str, str, str, Figure] | None:
-        return _network_step(ctx, network_week, t)
+        return _network_step(ctx, t)
     steps.append(network)
     return steps
 
 
-def _network_step(ctx: Context, network_week: int | None, t: dict[str, Any]
-                  ) -> tuple[str, str, str, Figure] | None:
-    from experiments.design import arms as design_arms
+def _network_step(ctx: Context, t: dict[str, Any]) -> tuple[str, str, str, Figure] | None:
+    """One panel per arm (the first replicate's network, from the stored edge table); the title
+    compares every replicate's marketing-sales ties, paired."""
     from experiments.report import figures
 
-    week = network_week or ctx.spec.weeks
-    if not 1 <= week <= ctx.spec.weeks:
-        raise UsageError(f"--network-week {week}: must be between 1 and {ctx.spec.weeks}")
+    if ctx.network.empty or ctx.network_week is None:
+        return None
     done = analysis.finished(ctx.runs)
     order = list(ctx.look)
     if len(order) > MAX_NETWORK_PANELS:
         by_index = done.groupby("arm")["alignment_index"].mean()
         order = [by_index.idxmin(), by_index.idxmax()]
-    values = {a.label: a.values for a in design_arms(ctx.spec)}
     panels = {}
     for arm in order:
         first = done[done["arm"] == arm].sort_values("replicate").iloc[0]
-        stored = ctx.weekly[(ctx.weekly["run_id"] == first["run_id"])
-                            & (ctx.weekly["week"] == week)]
-        row = stored.iloc[0].to_dict() if len(stored) else None
-        panels[arm] = figures.snapshot(ctx.spec.arm_params(values[arm]), int(first["seed"]),
-                                       week, row)
-    cross = {arm: int(p.edges["cross"].sum()) for arm, p in panels.items()}
-    most, least = max(cross, key=cross.get), min(cross, key=cross.get)  # type: ignore[arg-type]
-    heading = (f"{sentence_case(ctx.look[most][0])} keeps the most marketing-sales ties "
-               f"({cross[most]} vs {cross[least]} for {ctx.look[least][0]})"
-               if cross[most] != cross[least] else f"The people network in week {week}")
-    fig = figures.network_figure(panels, source=ctx.source, heading=heading,
-                                 titles=[ctx.look[a][0] for a in panels])
-    t["network_matches"] = [p.matches_store for p in panels.values()]
+        edges = ctx.network[ctx.network["run_id"] == first["run_id"]]
+        if len(edges):
+            panels[arm] = figures.snapshot(edges)
+    if not panels:
+        return None
+    week = ctx.network_week
+    fig = figures.network_figure(
+        panels, source=ctx.source, heading=network_heading(t["pairwise"], ctx.look, week),
+        titles=[ctx.look[a].name for a in panels],
+        subtitle=(f"Who works with whom in week {week}: the first replicate (replicate 0) of "
+                  "each arm, from the stored network; the title compares the marketing-sales "
+                  "ties of every replicate, paired"),
+        warning=t["_warning"])
     return ("People network", "network",
-            f"Who works with whom in week {week} (replicate 1 of each arm, rebuilt from its "
-            "stored parameters and seed).", fig)
+            f"Who works with whom in week {week} (the first replicate of each arm, as stored "
+            "by the sweep).", fig)
 
 
 def _sampled_steps(ctx: Context, n_boot: int) -> list[Step]:

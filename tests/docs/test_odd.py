@@ -139,3 +139,8 @@ def test_refresh_rewrites_only_the_generated_blocks(script: ModuleType, odd: str
     refreshed = script.refresh(stale)
     assert script.block(refreshed, "params") == script.param_table().strip()
     assert _prose(script, refreshed) == _prose(script, odd)
+
+
+def test_the_odd_links_nothing_outside_the_repository() -> None:
+    text = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
+    assert not re.search(r"\.\./|/shared/design|/work/", text)

@@ -59,6 +59,25 @@ burn_in_weeks = 5
 preset = ["finance_led", "joint", "cro"]
 """
 
+# Two factors, as a consultant's first sweep: 2 planning owners x 2 budget structures x 3.
+SMALL_TWO_FACTOR = """
+name = "small_two"
+description = "Two planning owners by two budget structures, small firm"
+preset = "undefined"
+weeks = 30
+replicates = 3
+seed = 14
+
+[overrides]
+org.n_reps = 5
+org.n_marketers = 2
+burn_in_weeks = 5
+
+[factors]
+preset = ["finance_led", "joint"]
+governance.budget_structure = ["separate", "shared_pool"]
+"""
+
 SMALL_SOBOL = """
 name = "small_sobol"
 preset = "undefined"
@@ -94,6 +113,11 @@ def _build(text: str, folder: Path, chunk_runs: int = 500) -> Path:
 def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A finished store, written in three chunks of three runs (read-only: copy to change)."""
     return _build(SMALL_OWNERS, tmp_path_factory.mktemp("stores") / "small_owner", chunk_runs=3)
+
+
+@pytest.fixture(scope="session")
+def two_factor_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(SMALL_TWO_FACTOR, tmp_path_factory.mktemp("stores") / "small_two")
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pytest
 from experiments.cli import main
 from experiments.design import arms, n_runs
 from experiments.spec import load_spec
+from experiments.store import load_network
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
@@ -27,10 +28,14 @@ def test_example_file_commands_and_python_run(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     Path("owner_by_cadence.toml").write_text(_blocks("toml")[0], encoding="utf-8")
     commands = [line[2:] for line in _blocks("console")[0].splitlines() if line.startswith("$ ")]
-    assert [c.split()[:2] for c in commands] == [["alignsim", "sweep"], ["alignsim", "runs"]]
+    assert [c.split()[:2] for c in commands] == [["alignsim", "plan"], ["alignsim", "sweep"],
+                                                 ["alignsim", "runs"]]
     for command in commands:
         assert main(shlex.split(command)[1:]) == 0
-    assert "runs planned 12, done 12" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "the file is valid (this check writes nothing)" in out
+    assert "runs planned 12, done 12" in out
+    assert set(load_network("results/owner_by_cadence")["week"]) == {15, 30}
     namespace: dict[str, object] = {}
     exec(_blocks("python")[0], namespace)
     runs, weekly = namespace["runs"], namespace["weekly"]
@@ -50,8 +55,40 @@ def test_documented_error_is_the_real_one(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_table_of_ready_files_matches_them() -> None:
     rows = re.findall(r"^\| `(\w+)\.toml` \| .* \| (\d+) x (\d+) = (\d+) \|$", DOC, flags=re.M)
-    assert len(rows) == len(list((ROOT / "experiments" / "specs").glob("*.toml"))) == 5
+    assert len(rows) == len(list((ROOT / "experiments" / "specs").glob("*.toml"))) == 6
     for name, n_arms, replicates, total in rows:
         spec = load_spec(ROOT / "experiments" / "specs" / f"{name}.toml")
         assert (len(arms(spec)), spec.replicates, n_runs(spec)) == (
             int(n_arms), int(replicates), int(total))
+
+
+@pytest.mark.slow
+def test_the_pre_run_check_prints_what_the_docs_show(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    block = next(b for b in _blocks("console") if b.startswith("$ alignsim plan experiments/"))
+    command, *shown = block.splitlines()
+    spec = shlex.split(command[2:])[2]
+    (tmp_path / spec).parent.mkdir(parents=True)
+    (tmp_path / spec).write_text((ROOT / spec).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # no results folder of an earlier sweep here
+    assert main([*shlex.split(command[2:])[1:], "--workers", "2"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    keys = [line.split()[0] for line in shown[1:] if line.startswith("  ") and line[2] != " "]
+    assert keys == [line.split()[0] for line in printed[1:]
+                    if line.startswith("  ") and line[2] != " "]
+    for line in shown[:6]:  # what the file decides, as opposed to what was measured
+        assert line in printed
+
+
+def test_the_documented_commands_parse() -> None:
+    from experiments.cli import build_parser
+
+    lines = [line.strip() for block in _blocks("console") for line in block.splitlines()
+             if line.strip().startswith(("alignsim ", "$ alignsim "))]
+    assert any(" --from " in line for line in lines) and any("--check" in line for line in lines)
+    for line in lines:
+        words = shlex.split(line.removeprefix("$ "), comments=True)
+        if any(w.startswith("[") or w.isupper() for w in words[1:]):
+            continue  # a synopsis (`alignsim sweep FILE [--out DIR] ...`), not a command
+        assert callable(build_parser().parse_args(words[1:]).handler), line

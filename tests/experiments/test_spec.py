@@ -131,6 +131,12 @@ BAD = {
     "override quoted and dotted": (
         '[overrides]\n"org.n_reps" = 6\norg.n_reps = 5\n', "overrides.org.n_reps",
         "org.n_reps is given twice in [overrides]"),
+    "network week after the run": ('weeks = 20\n[output]\nnetwork_weeks = [10, 21]\n',
+                                   "output.network_weeks", "an integer in [1, 20]"),
+    "network weeks not a list": ('[output]\nnetwork_weeks = 10\n', "output.network_weeks",
+                                 "a list of weeks"),
+    "type in words": ('[overrides]\n"governance.structure" = 3\n', "overrides.governance.structure",
+                      "(got an integer)"),
 }
 
 
@@ -180,3 +186,13 @@ def test_a_file_that_is_not_utf8_is_named_with_the_byte(
     with pytest.raises(UsageError, match=rf"file .*exp.toml: not UTF-8 text \(byte {byte} at "
                                          r"position \d+\); save it as UTF-8 text$"):
         load_spec(path)
+
+
+def test_the_network_is_kept_at_the_last_week_of_a_factorial_design_by_default() -> None:
+    from experiments.spec import parse_spec
+
+    assert parse_spec("weeks = 30\n").network_weeks == (30,)
+    assert parse_spec("weeks = 30\n[output]\nnetwork_weeks = [30, 5]\n").network_weeks == (5, 30)
+    sampled = ('[design]\nkind = "lhs"\nsamples = 4\n[factors]\n'
+               'behaviour.trust_initial = { min = 0.2, max = 0.5 }\n')
+    assert parse_spec(sampled).network_weeks == ()

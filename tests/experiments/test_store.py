@@ -353,3 +353,37 @@ def test_an_index_edited_by_hand_is_damage(write_spec: Callable[..., Path],
         path.write_text(json.dumps(edited))
         with pytest.raises(StoreDamaged, match=problem):
             load(out)
+
+
+def test_the_network_table_is_kept_committed_and_read_back(tmp_path: Path) -> None:
+    """sim.run's edge table is the store's third table: committed with its chunk, read back by
+    run and week, and a crash's uncommitted network chunk is a leftover like the others."""
+    from experiments.spec import parse_spec
+    from experiments.store import load_network, load_run
+    from tests.experiments.conftest import SMALL
+
+    spec = parse_spec(SMALL.replace("weeks = 30", "weeks = 12").replace(
+        "burn_in_weeks = 5", "burn_in_weeks = 2") + "\n[output]\nnetwork_weeks = [6, 12]\n")
+    out = tmp_path / "net"
+    run_experiment(spec, out, workers=0, quiet=True, chunk_runs=3)
+    network = load_network(out)
+    runs, _ = load(out)
+    assert set(network["run_id"]) == set(runs["run_id"])
+    assert set(network["week"]) == {6, 12}
+    assert {"source_department", "target_role", "source_cooperating", "cross"} <= set(network)
+    one = load_network(out, ["a00001-r0001"], [12])
+    assert set(one["run_id"]) == {"a00001-r0001"} and set(one["week"]) == {12}
+    # The stored ties are the model's own: the same run gives the same table.
+    from sim import run
+
+    row = runs.set_index("run_id").loc["a00001-r0001"]
+    again = run(spec.arm_params({"preset": row["preset"], "governance.cadence_weeks":
+                                 int(row["governance.cadence_weeks"])}), int(row["seed"]),
+                network_weeks=[12]).network
+    pd.testing.assert_frame_equal(one.drop(columns="run_id").reset_index(drop=True),
+                                  again.reset_index(drop=True), check_dtype=False)
+    stored, weekly, entry = load_run(out, "a00001-r0001")
+    assert stored is not None and stored["arm"] == row["arm"] and len(weekly) == 12
+    assert entry is not None and entry["network"]
+    (out / "network" / "chunk-000099.parquet").write_bytes(b"uncommitted")
+    assert out / "network" / "chunk-000099.parquet" in leftovers(out)

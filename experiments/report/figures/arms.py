@@ -13,10 +13,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from experiments.report.figures.frame import apply_style, finish, set_axis_format
-from experiments.report.style import axis_label, format_value, metric_label
+from experiments.report.style import ArmLook, axis_label, format_value, metric_label
 
-Look = Mapping[str, tuple[str, str]]
-"""Arm label -> (display name, colour), in the order arms are shown."""
+Look = Mapping[str, ArmLook]
+"""Arm label -> its name, colour and line style (`style.arm_looks`), in the order shown."""
 
 MAX_OVERLAID = 6
 """More arms than this are drawn as small multiples, one panel per arm."""
@@ -27,12 +27,22 @@ def _grid(n: int, max_cols: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
-def _legend_right(ax: plt.Axes) -> None:
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+def _legend_right(ax: plt.Axes, title: str = "") -> None:
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
+                       handlelength=2.6, title=_wrap_title(title) or None)
+    if title:
+        legend.get_title().set_fontsize(7.5)
+        legend._legend_box.align = "left"  # type: ignore[attr-defined]
+
+
+def _wrap_title(title: str) -> str:
+    """A legend title such as "colour: preset; shade and line: budget structure" on two lines."""
+    return title.replace("; ", "\n")
 
 
 def timeseries_figure(bands: pd.DataFrame, metric: str, look: Look, *, burn_in_weeks: int,
-                      source: str, heading: str | None = None, smooth_weeks: int = 1) -> Figure:
+                      source: str, heading: str | None = None, smooth_weeks: int = 1,
+                      legend_title: str = "", warning: str = "") -> Figure:
     """Mean of a weekly metric per arm with its 95% band (`analysis.weekly_bands`); burn-in
     shaded. Up to six arms share one panel; more get one panel each over the others in grey."""
     apply_style()
@@ -43,13 +53,13 @@ def timeseries_figure(bands: pd.DataFrame, metric: str, look: Look, *, burn_in_w
     if len(arms) <= MAX_OVERLAID:
         fig, ax = plt.subplots(figsize=(9.5, 4.4))
         for arm in arms:
-            name, colour = look[arm]
+            name, colour, dash = look[arm]
             part = bands[bands["arm"] == arm]
-            ax.fill_between(part["week"], part["low"], part["high"], color=colour, alpha=0.2,
+            ax.fill_between(part["week"], part["low"], part["high"], color=colour, alpha=0.15,
                             lw=0)
-            ax.plot(part["week"], part["mean"], color=colour, lw=1.7, label=name)
+            ax.plot(part["week"], part["mean"], color=colour, lw=1.8, ls=dash, label=name)
         axes = [ax]
-        _legend_right(ax)
+        _legend_right(ax, legend_title)
     else:
         rows, cols = _grid(len(arms), 4)
         fig, grid = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.3 * rows + 0.9),
@@ -59,11 +69,11 @@ def timeseries_figure(bands: pd.DataFrame, metric: str, look: Look, *, burn_in_w
             for other in arms:
                 part = bands[bands["arm"] == other]
                 ax.plot(part["week"], part["mean"], color="#BBBBBB", lw=0.6)
-            name, colour = look[arm]
+            name, colour, dash = look[arm]
             part = bands[bands["arm"] == arm]
             ax.fill_between(part["week"], part["low"], part["high"], color=colour, alpha=0.25,
                             lw=0)
-            ax.plot(part["week"], part["mean"], color=colour, lw=1.7)
+            ax.plot(part["week"], part["mean"], color=colour, lw=1.7, ls=dash)
             ax.set_title(name, loc="left", fontsize=9, fontweight="normal")
         for ax in axes[len(arms):]:
             ax.set_visible(False)
@@ -89,11 +99,13 @@ def timeseries_figure(bands: pd.DataFrame, metric: str, look: Look, *, burn_in_w
         ax.set_xlabel("week")
     if len(axes) == 1:
         axes[0].set_ylabel(axis_label(metric))
-    return finish(fig, heading or f"{metric_label(metric)} by week", source, subtitle)
+    return finish(fig, heading or f"{metric_label(metric)} by week", source, subtitle,
+                  warning=warning)
 
 
 def comparison_figure(means: pd.DataFrame, metric: str, look: Look, *, source: str,
-                      heading: str | None = None, baseline: str | None = None) -> Figure:
+                      heading: str | None = None, baseline: str | None = None,
+                      warning: str = "") -> Figure:
     """Dot and 95% interval per arm for one summary metric (rows of `analysis.arm_means`)."""
     apply_style()
     data = means[means["metric"] == metric].set_index("arm")
@@ -101,7 +113,7 @@ def comparison_figure(means: pd.DataFrame, metric: str, look: Look, *, source: s
     fig, ax = plt.subplots(figsize=(8.5, max(2.6, 1.45 + 0.42 * len(arms))))
     y = np.arange(len(arms))[::-1]
     for yi, arm in zip(y, arms, strict=True):
-        _name, colour = look[arm]
+        colour = look[arm].colour
         row = data.loc[arm]
         ax.plot([row["low"], row["high"]], [yi, yi], color=colour, lw=2.6,
                 solid_capstyle="butt", alpha=0.6)
@@ -110,7 +122,7 @@ def comparison_figure(means: pd.DataFrame, metric: str, look: Look, *, source: s
                     textcoords="offset points", va="center", fontsize=8)
     if baseline is not None and baseline in data.index:
         ax.axvline(data.loc[baseline, "mean"], color="#777777", ls=":", lw=1)
-    ax.set_yticks(y, [look[a][0] for a in arms], fontsize=9)
+    ax.set_yticks(y, [look[a].name for a in arms], fontsize=9)
     ax.set_ylim(-0.6, len(arms) - 0.4)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(axis_label(metric))
@@ -121,7 +133,7 @@ def comparison_figure(means: pd.DataFrame, metric: str, look: Look, *, source: s
     n = int(data["n"].max()) if len(data) else 0
     subtitle = (f"{metric_label(metric)}: mean over {n} replicates per arm, line = 95% "
                 "bootstrap interval" + ("; dotted: the baseline arm" if baseline else ""))
-    return finish(fig, heading or metric_label(metric), source, subtitle)
+    return finish(fig, heading or metric_label(metric), source, subtitle, warning=warning)
 
 
 def waterfall_figure(stages: pd.DataFrame, look: Look, *, source: str,
@@ -130,12 +142,12 @@ def waterfall_figure(stages: pd.DataFrame, look: Look, *, source: str,
     from the stage before on each bar."""
     apply_style()
     arms = [a for a in look if a in set(stages["arm"])]
-    rows, cols = _grid(len(arms), 3 if len(arms) <= MAX_OVERLAID else 4)
+    rows, cols = _grid(len(arms), 2 if len(arms) == 4 else 3 if len(arms) <= MAX_OVERLAID else 4)
     fig, grid = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.5 * rows + 1.1), sharey=True,
                              squeeze=False)
     top = stages["per_week"].max()
     for ax, arm in zip(grid.flat, arms, strict=False):
-        name, colour = look[arm]
+        name, colour, _ = look[arm]
         part = stages[stages["arm"] == arm]
         x = np.arange(len(part))
         ax.bar(x, part["per_week"], color=colour, width=0.7)
@@ -159,7 +171,8 @@ def waterfall_figure(stages: pd.DataFrame, look: Look, *, source: str,
 
 
 def trajectory_figure(paths: pd.DataFrame, look: Look, *, source: str,
-                      heading: str | None = None, mark_every: int = 26) -> Figure:
+                      heading: str | None = None, mark_every: int = 26,
+                      legend_title: str = "", warning: str = "") -> Figure:
     """Trust against cooperation, one path per arm (`analysis.trajectories`), beside trust and
     cooperation by week. Dots on the paths every `mark_every` weeks; an arrow at the end."""
     apply_style()
@@ -170,10 +183,10 @@ def trajectory_figure(paths: pd.DataFrame, look: Look, *, source: str,
     over_time = (axes["trust"], axes["coop"])
     over_time[0].sharex(over_time[1])
     for arm in arms:
-        name, colour = look[arm]
+        name, colour, dash = look[arm]
         part = paths[paths["arm"] == arm].sort_values("week")
         trust, coop = part["trust"].to_numpy(), part["cooperation"].to_numpy()
-        phase.plot(trust, coop, color=colour, lw=1.5, label=name, alpha=0.9)
+        phase.plot(trust, coop, color=colour, lw=1.5, ls=dash, label=name, alpha=0.9)
         marks = part["week"].to_numpy() % mark_every == 0
         phase.plot(trust[marks], coop[marks], "o", color=colour, ms=3.5)
         phase.plot(trust[0], coop[0], "o", mfc="white", mec=colour, ms=7, mew=1.4)
@@ -181,14 +194,18 @@ def trajectory_figure(paths: pd.DataFrame, look: Look, *, source: str,
             phase.annotate("", xy=(trust[-1], coop[-1]), xytext=(trust[-2], coop[-2]),
                            arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5,
                                        "mutation_scale": 16})
-        over_time[0].plot(part["week"], trust, color=colour, lw=1.4)
-        over_time[1].plot(part["week"], coop, color=colour, lw=1.4)
+        over_time[0].plot(part["week"], trust, color=colour, lw=1.4, ls=dash)
+        over_time[1].plot(part["week"], coop, color=colour, lw=1.4, ls=dash)
     phase.set_xlabel(axis_label("trust"))
     phase.set_ylabel(axis_label("cooperation"))
     phase.xaxis.set_major_locator(MaxNLocator(6))
     handles, labels = phase.get_legend_handles_labels()
-    over_time[0].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                        borderaxespad=0)
+    legend = over_time[0].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                                 borderaxespad=0, handlelength=2.6,
+                                 title=_wrap_title(legend_title) or None)
+    if legend_title:
+        legend.get_title().set_fontsize(7.5)
+        legend._legend_box.align = "left"  # type: ignore[attr-defined]
     over_time[0].set_ylabel("trust")
     over_time[1].set_ylabel("cooperation")
     over_time[1].set_xlabel("week")
@@ -198,4 +215,5 @@ def trajectory_figure(paths: pd.DataFrame, look: Look, *, source: str,
     weeks = paths["week"]
     subtitle = (f"Mean over replicates, weeks {int(weeks.min())}-{int(weeks.max())}, smoothed; "
                 f"left: open circle = start, dots every {mark_every} weeks, arrow = last week")
-    return finish(fig, heading or "Trust and cooperation over the run", source, subtitle)
+    return finish(fig, heading or "Trust and cooperation over the run", source, subtitle,
+                  warning=warning)

@@ -25,8 +25,8 @@ def _level(value: object) -> str:
     return short_arm(f"preset={value}")
 
 
-def heatmap_figure(table: pd.DataFrame, metric: str, *, source: str, heading: str | None = None
-                   ) -> Figure:
+def heatmap_figure(table: pd.DataFrame, metric: str, *, source: str, heading: str | None = None,
+                   warning: str = "") -> Figure:
     """Mean of a summary metric for each cell of a two-factor grid (`analysis.grid`), the value
     written in every cell; cividis (readable in grey and by colour-blind readers)."""
     apply_style()
@@ -56,7 +56,8 @@ def heatmap_figure(table: pd.DataFrame, metric: str, *, source: str, heading: st
     set_axis_format(bar.ax.yaxis, metric)
     bar.ax.tick_params(labelsize=7)
     subtitle = f"{metric_label(metric)}: mean over replicates in each cell"
-    return finish(fig, heading or f"{metric_label(metric)} across the grid", source, subtitle)
+    return finish(fig, heading or f"{metric_label(metric)} across the grid", source, subtitle,
+                  warning=warning)
 
 
 def sensitivity_figure(result: Sensitivity, *, source: str, heading: str | None = None) -> Figure:

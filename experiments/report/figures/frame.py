@@ -20,6 +20,8 @@ from matplotlib.ticker import FuncFormatter
 from experiments.report.style import metric_kind, money
 
 DPI = 200
+PAD_INCHES = 0.1
+"""White margin around a saved chart (matplotlib's own for a tight crop)."""
 
 
 def apply_style() -> None:
@@ -37,6 +39,9 @@ def apply_style() -> None:
         "legend.fontsize": 8,
         "legend.frameon": False,
         "font.family": "DejaVu Sans",
+        # SVG text stays text: a consultant can edit a title in a slide tool, and the file is
+        # drawn faster and smaller than with every glyph as a path.
+        "svg.fonttype": "none",
     })
 
 
@@ -45,11 +50,16 @@ def source_line(fig: Figure, text: str) -> None:
 
 
 def save(fig: Figure, path_without_suffix: Path, formats: Sequence[str] = ("png",)) -> list[Path]:
-    """Save as PNG at 200 dpi (and other formats); returns the files written."""
+    """Save as PNG at 200 dpi (and other formats); returns the files written.
+
+    The figure is cropped to what it draws (as ``bbox_inches="tight"``), measured once for
+    every format rather than by a trial drawing per file."""
+    fig.draw_without_rendering()
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
     written = []
     for fmt in formats:
         path = path_without_suffix.with_suffix(f".{fmt}")
-        fig.savefig(path, dpi=DPI, bbox_inches="tight")
+        fig.savefig(path, dpi=DPI, bbox_inches=bbox)
         written.append(path)
     plt.close(fig)
     return written
@@ -69,21 +79,33 @@ def set_axis_format(axis: object, name: str) -> None:
         axis.set_major_formatter(FuncFormatter(_percent))  # type: ignore[attr-defined]
 
 
-def finish(fig: Figure, heading: str, source: str, subtitle: str = "") -> Figure:
+WARNING_COLOUR = "#B35900"
+
+
+def finish(fig: Figure, heading: str, source: str, subtitle: str = "", *, warning: str = ""
+           ) -> Figure:
     """The shared frame: the finding as a bold title, what is plotted as a subtitle under it,
-    panels laid out below, the source line in small print at the foot. The heading is also the
-    figure's label (``fig.get_label()``), for alt text."""
+    a warning (e.g. too few replicates) in bold orange under that, panels laid out below, the
+    source line in small print at the foot. The heading is also the figure's label
+    (``fig.get_label()``), for alt text."""
     height = fig.get_figheight()
-    fig.text(0.01, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=12.5,
+    # Wrapped by hand (about 15 characters of 8.5 pt text, 10 of 12.5 pt, per inch) so the
+    # panels start below the last line.
+    title = textwrap.wrap(heading, width=int(fig.get_figwidth() * 10))
+    fig.text(0.01, 1 - 0.1 / height, "\n".join(title), ha="left", va="top", fontsize=12.5,
              fontweight="bold")
-    top = 1 - 0.5 / height
-    if subtitle:
-        # Wrapped by hand (about 15 characters of 8.5 pt text per inch) so the panels start
-        # below the last line.
-        lines = textwrap.wrap(subtitle, width=int(fig.get_figwidth() * 15))
-        fig.text(0.01, 1 - 0.42 / height, "\n".join(lines), fontsize=8.5, color="#333333",
+    y = 0.1 + 0.23 * len(title) + 0.09
+    lines = textwrap.wrap(subtitle, width=int(fig.get_figwidth() * 15)) if subtitle else []
+    if lines:
+        fig.text(0.01, 1 - y / height, "\n".join(lines), fontsize=8.5, color="#333333",
                  ha="left", va="top")
-        top = 1 - (0.6 + 0.15 * len(lines)) / height
+        y += 0.15 * len(lines)
+    if warning:
+        alert = textwrap.wrap(warning, width=int(fig.get_figwidth() * 14))
+        fig.text(0.01, 1 - (y + 0.03) / height, "\n".join(alert), fontsize=8.5,
+                 color=WARNING_COLOUR, fontweight="bold", ha="left", va="top")
+        y += 0.03 + 0.15 * len(alert)
+    top = 1 - (y + 0.18) / height
     fig.tight_layout(rect=(0, 0.2 / height, 1, top))
     source_line(fig, source)
     fig.set_label(heading)

@@ -1,11 +1,8 @@
 """The people network at a chosen week, coloured by department, filled when cooperating.
 
 The chart takes plain data (`NetworkSnapshot`: a node table and an edge table), like every other
-chart. A results store keeps weekly metrics, not graphs, so `snapshot` rebuilds the graph of a
-stored run: the model is deterministic in (parameters, seed), so running the stored run's
-parameters and seed again up to the week gives its network exactly. The rebuild is checked
-against the stored weekly table (`NetworkSnapshot.matches_store`): if the model code changed
-since the sweep, the chart says so rather than pass off another network as the stored run's.
+chart, made from the edge table a results store keeps for each run (`store.load_network`;
+`sim.network.edge_table` writes it): the report never builds a model.
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -26,8 +24,6 @@ from experiments.report.style import department_colour
 
 WORKERS = ("sales_rep", "marketer")
 """Roles that choose each week whether to cooperate; leaders are drawn as squares."""
-CHECKED = ("cooperation_sales", "cooperation_marketing", "trust_sales_in_marketing",
-           "trust_marketing_in_sales")
 
 
 @dataclass(frozen=True)
@@ -37,42 +33,20 @@ class NetworkSnapshot:
     edges: pd.DataFrame
     """One row per tie: source, target, cross (True between marketing and sales)."""
     week: int
-    matches_store: bool | None = None
-    """Whether the rebuilt run agrees with the stored weekly metrics at `week` (None: not
-    checked)."""
 
 
-def snapshot(params: object, seed: int, week: int,
-             stored_week: Mapping[str, float] | None = None) -> NetworkSnapshot:
-    """Rebuild a stored run (same parameters, same seed) up to `week` and take its network.
-
-    `stored_week` is the stored weekly row of that run at that week; the rebuilt model's
-    cooperation and trust are checked against it.
-    """
-    from sim import AlignmentModel
-    from sim.metrics import weekly_reporters
-
-    model = AlignmentModel(params, seed=seed)  # type: ignore[arg-type]
-    for _ in range(week):
-        model.step()
-    graph = model.network
-    people = {a.unique_id: a for a in model.agents}
-    nodes = pd.DataFrame([
-        {"id": uid, "department": data["department"], "role": data["role"],
-         "cooperating": bool(getattr(people.get(uid), "cooperating", True))}
-        for uid, data in graph.nodes(data=True)])
-    depts = dict(graph.nodes(data="department"))
-    edges = pd.DataFrame([
-        {"source": u, "target": v,
-         "cross": {depts[u], depts[v]} == {"marketing", "sales"}}
-        for u, v in graph.edges], columns=["source", "target", "cross"])
-    matches = None
-    if stored_week is not None:
-        reporters = weekly_reporters()
-        checked = [c for c in CHECKED if c in stored_week]
-        matches = all(math.isclose(reporters[c](model), float(stored_week[c]), rel_tol=1e-9,
-                                   abs_tol=1e-12) for c in checked) if checked else None
-    return NetworkSnapshot(nodes=nodes, edges=edges, week=week, matches_store=matches)
+def snapshot(edges: pd.DataFrame) -> NetworkSnapshot:
+    """The network of one run at one week from its stored edge table (the rows of one run_id and
+    week): the people are the ends of the ties, with their department, role and cooperation."""
+    ends = [edges[[f"{side}", f"{side}_department", f"{side}_role", f"{side}_cooperating"]]
+            .set_axis(["id", "department", "role", "cooperating"], axis=1)
+            for side in ("source", "target")]
+    nodes = (pd.concat(ends, ignore_index=True).drop_duplicates("id")
+             .sort_values("id", kind="stable").reset_index(drop=True))
+    nodes = nodes.astype({"id": "int64", "cooperating": "bool"})
+    week = int(edges["week"].iloc[0]) if len(edges) else 0
+    return NetworkSnapshot(nodes=nodes, edges=edges[["source", "target", "cross"]]
+                           .reset_index(drop=True), week=week)
 
 
 def _layout(snap: NetworkSnapshot) -> dict[int, np.ndarray]:
@@ -88,8 +62,8 @@ def _layout(snap: NetworkSnapshot) -> dict[int, np.ndarray]:
 
 
 def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
-                   heading: str | None = None, titles: Sequence[str] | None = None
-                   ) -> Figure:
+                   heading: str | None = None, titles: Sequence[str] | None = None,
+                   subtitle: str = "", warning: str = "") -> Figure:
     """One panel per snapshot (label -> snapshot): people coloured by department, filled when
     cooperating that week, hollow when not; dark lines are ties between marketing and sales."""
     apply_style()
@@ -101,17 +75,23 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
     for k, (ax, label) in enumerate(zip(grid.flat, labels, strict=False)):
         snap = panels[label]
         pos = _layout(snap)
-        for e in snap.edges.itertuples():
-            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
-            ax.plot([x0, x1], [y0, y1], color="#333333" if e.cross else "#CCCCCC",
-                    lw=0.9 if e.cross else 0.5, alpha=0.7 if e.cross else 1.0,
-                    zorder=1 if e.cross else 0)
-        for r in snap.nodes.itertuples():
-            colour = department_colour(r.department)
-            leader = r.role not in WORKERS
-            x, y = pos[r.id]
-            ax.scatter([x], [y], s=110 if leader else 55, marker="s" if leader else "o",
-                       facecolor=colour if r.cooperating else "white", edgecolor=colour,
+        # One collection per kind of tie and one scatter per kind of person: hundreds of
+        # separate artists would make the chart slow to draw and its SVG large.
+        for cross_tie, colour, width, alpha, z in ((False, "#CCCCCC", 0.5, 1.0, 0),
+                                                   (True, "#333333", 0.9, 0.7, 1)):
+            ties = snap.edges[snap.edges["cross"] == cross_tie]
+            segments = [(pos[s], pos[e]) for s, e in zip(ties["source"], ties["target"],
+                                                         strict=True)]
+            ax.add_collection(LineCollection(segments, colors=colour, linewidths=width,
+                                             alpha=alpha, zorder=z))
+        nodes = snap.nodes.assign(leader=~snap.nodes["role"].isin(WORKERS))
+        for (department, leader, cooperating), group in nodes.groupby(
+                ["department", "leader", "cooperating"], sort=True):
+            colour = department_colour(str(department))
+            xy = np.array([pos[i] for i in group["id"]])
+            ax.scatter(xy[:, 0], xy[:, 1], s=110 if leader else 55,
+                       marker="s" if leader else "o",
+                       facecolor=colour if cooperating else "white", edgecolor=colour,
                        linewidth=1.6, zorder=2)
         cross = int(snap.edges["cross"].sum())
         workers = snap.nodes[snap.nodes["role"].isin(WORKERS)]
@@ -136,11 +116,7 @@ def network_figure(panels: Mapping[str, NetworkSnapshot], *, source: str,
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
                bbox_to_anchor=(0.5, 0.03))
     week = next(iter(panels.values())).week
-    subtitle = (f"Who works with whom in week {week}, replicate 1 of each arm (rebuilt from the "
-                "stored parameters and seed)")
-    if any(s.matches_store is False for s in panels.values()):
-        subtitle += ("; NOTE: the model code changed since the sweep, so these rebuilt runs "
-                     "differ from the stored ones")
-    fig = finish(fig, heading or f"The people network in week {week}", source, subtitle)
+    fig = finish(fig, heading or f"The people network in week {week}", source,
+                 subtitle or f"Who works with whom in week {week}", warning=warning)
     fig.subplots_adjust(bottom=0.6 / fig.get_figheight() + 0.02)
     return fig

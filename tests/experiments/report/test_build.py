@@ -49,8 +49,19 @@ def _check_folder(folder: Path) -> list[Path]:
     return pngs
 
 
+@pytest.fixture
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report must never build a model: every chart comes from the stored tables."""
+    from sim.model import AlignmentModel
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report built a model")
+
+    monkeypatch.setattr(AlignmentModel, "__init__", refuse)
+
+
 @pytest.mark.slow
-def test_report_of_a_factorial_store(small_store: Path, tmp_path: Path) -> None:
+def test_report_of_a_factorial_store(small_store: Path, tmp_path: Path, no_model: None) -> None:
     report = build_report(small_store, tmp_path / "report", baseline="finance_led", n_boot=500)
     pngs = _check_folder(report.folder)
     names = {p.stem for p in pngs}
@@ -62,10 +73,16 @@ def test_report_of_a_factorial_store(small_store: Path, tmp_path: Path) -> None:
     assert "Three planning owners, small firm" in html
     assert "Differences from finance-led" in html
     assert re.search(r"Joint: .* (higher|lower) than finance-led|Joint: no clear difference", html)
-    for table in ("arm_means", "paired", "funnel"):
+    for table in ("arm_means", "paired", "pairwise", "replication", "funnel"):
         assert (report.folder / "tables" / f"{table}.csv").is_file()
-    # The network was rebuilt from the stored parameters and seed, and matches the stored run.
-    assert "model code changed" not in html
+    # Three replicates: every chart and the page warn, and say how many each contrast needs.
+    assert "Too few replicates: 3 per arm" in html and "Replicates needed" in html
+    assert "Provisional: 3 replicates" in html
+    # The interval method, the burn-in and the units are on the page.
+    assert "95% percentile bootstrap (2,000 resamples" in html
+    assert "The first 5 weeks are burn-in and left out" in html
+    assert re.search(r"\$[0-9.]+[kM]/wk \[", html)
+    assert "What the numbers mean" in html and "not a total" in html
     # A rerun replaces its own report folder.
     again = build_report(small_store, tmp_path / "report", n_boot=200)
     assert (again.folder / "index.html").is_file()
@@ -106,14 +123,16 @@ def test_empty_and_missing_stores_give_one_clear_message(tmp_path: Path) -> None
 def test_cli(small_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r"
     assert main(["report", str(small_store), "--out", str(out), "--metrics", "win_rate",
-                 "--network-week", "10"]) == 0
+                 "--network-week", "30"]) == 0
     assert f"{out / 'index.html'}" in capsys.readouterr().out
     assert {p.stem for p in (out / "figures").glob("compare-*.png")} == {"compare-win_rate"}
     cases = [
         (["--metrics", "nonsense"], "--metrics nonsense: not a summary metric"),
         (["--baseline", "nobody"], "--baseline nobody: not an arm of this experiment; arms are "
-                                   "finance_led, joint, cro"),
-        (["--network-week", "99"], "--network-week 99: must be between 1 and 30"),
+                                   "finance-led, joint, CRO"),
+        (["--network-week", "10"], "--network-week 10: the sweep kept the network at week 30; "
+                                   "add the week to output.network_weeks"),
+        (["--precision", "2"], "--precision 2.0: a share of the baseline's value"),
     ]
     for extra, message in cases:
         target = tmp_path / f"bad{len(extra[1])}"
@@ -160,3 +179,75 @@ def test_a_single_arm_has_no_differences_section(tmp_path: Path) -> None:
     markdown = (report.folder / "report.md").read_text(encoding="utf-8")
     assert "## Results by arm" in markdown and "Differences from" not in markdown
     assert "Results over the design" not in markdown
+
+
+def _svg_colours(path: Path) -> set[str]:
+    return {c.lower() for c in re.findall(r"stroke: (#[0-9a-fA-F]{6})", path.read_text())}
+
+
+@pytest.mark.slow
+def test_a_two_factor_report_gives_every_arm_its_own_look_and_titles_that_agree(
+        two_factor_store: Path, tmp_path: Path, no_model: None) -> None:
+    import pandas as pd
+
+    from experiments.report.headings import comparison_heading
+    from experiments.report.style import ArmLook, arm_looks
+
+    report = build_report(two_factor_store, tmp_path / "report", baseline="joint,separate",
+                          n_boot=500)
+    _check_folder(report.folder)
+    runs = pd.read_csv(report.folder / "tables" / "arm_means.csv")
+    labels = list(dict.fromkeys(runs["arm"]))
+    spec = parse_spec((two_factor_store / "spec.toml").read_text(encoding="utf-8"))
+    from experiments.design import arms
+
+    looks = arm_looks({a.label: a.values for a in arms(spec)})
+    assert len({lk.colour for lk in looks.values()}) == 4
+    # Each arm's own colour is drawn in every chart that shows arms by colour.
+    figures = report.folder / "figures"
+    for stem in ("weekly-alignment_index", "weekly-mql_acceptance_rate", "trust-cooperation",
+                 "compare-mql_acceptance_rate"):
+        drawn = _svg_colours(figures / f"{stem}.svg")
+        for label in labels:
+            assert looks[label].colour.lower() in drawn, (stem, label)
+    # The legend names every arm, with what colour and line mean.
+    svg = (figures / "weekly-alignment_index.svg").read_text()
+    assert "colour: preset" in svg and "shade and line: budget structure" in svg
+    # Every comparison title is the one the stored paired contrasts give.
+    pairwise = pd.read_csv(report.folder / "tables" / "pairwise.csv")
+    markdown = (report.folder / "report.md").read_text(encoding="utf-8")
+    named = {a: ArmLook(looks[a].name, looks[a].colour, looks[a].dash) for a in labels}
+    for metric in ("mql_acceptance_rate", "marketing_sourced_share", "revenue_usd_per_week"):
+        title = comparison_heading(pairwise, metric, named)
+        assert f"![{title}](figures/compare-{metric}.png)" in markdown
+    assert "## Differences from joint (separate)" in markdown
+
+
+def test_a_constant_metric_is_explained_on_the_page(tmp_path: Path) -> None:
+    from experiments.runner import run_experiment
+
+    text = SMALL_OWNERS.replace('preset = ["finance_led", "joint", "cro"]',
+                                'preset = ["joint", "merged"]').replace(
+        "replicates = 3", "replicates = 2").replace("weeks = 30", "weeks = 14")
+    run_experiment(parse_spec(text), tmp_path / "merged", workers=0, quiet=True)
+    report = build_report(tmp_path / "merged", n_boot=100,
+                          metrics=["hoarded_leads", "win_rate"])
+    html = (report.folder / "index.html").read_text(encoding="utf-8")
+    assert ("in every replicate, so its interval has no width: no rep held an MQL past the "
+            "follow-up time") in html
+
+
+@pytest.mark.slow
+def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one(
+        small_store: Path, tmp_path: Path) -> None:
+    from experiments.report import render
+
+    assert render.fork_is_safe()  # else the side-by-side path would not be tested here
+    one = build_report(small_store, tmp_path / "one", n_boot=200, workers=1, formats=("png",))
+    two = build_report(small_store, tmp_path / "two", n_boot=200, workers=2, formats=("png",))
+    assert [p.name for p in one.figures] == [p.name for p in two.figures]
+    for a, b in zip(one.figures, two.figures, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    for name in ("index.html", "report.md", "tables/funnel.csv", "tables/pairwise.csv"):
+        assert ((one.folder / name).read_text().replace(str(one.folder), "")
+                == (two.folder / name).read_text().replace(str(two.folder), "")), name
