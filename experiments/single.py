@@ -1,5 +1,6 @@
-"""Single runs and small preset comparisons, from the command line or a notebook: presets with
-overrides to Params, and every arm run on the same replicate seeds (common random numbers).
+"""Single runs and small preset comparisons, from the command line or a notebook: a firm (the
+model's defaults, or a params file) under presets with overrides to Params, and every arm run on
+the same replicate seeds (common random numbers).
 
 What `alignsim run` and `compare` print and write (the summary table, the weekly tables, the
 provenance and the chart) is `experiments.report.run_outputs`.
@@ -15,7 +16,8 @@ import pandas as pd
 
 from experiments.design import replicate_seeds
 from experiments.errors import UsageError
-from sim import Params, RunResult, presets, run
+from experiments.paramfile import with_preset
+from sim import Params, RunResult, run
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, str]:
@@ -30,16 +32,18 @@ def parse_sets(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def build_params(preset: str, sets: dict[str, str], weeks: int | None) -> Params:
-    """A preset with overrides (dotted name -> value or string) and an optional run length."""
+def build_params(preset: str, sets: dict[str, str], weeks: int | None,
+                 base: Params | None = None) -> Params:
+    """A firm (`base`, default the model's defaults) under a preset (``current``: its own
+    governance), with overrides (dotted name -> value or string) and an optional run length."""
+    base = base or Params()
     overrides: dict[str, Any] = dict(sets)
     if weeks is not None:
         overrides["weeks"] = str(weeks)
-        default_burn_in = Params().burn_in_weeks
-        if "burn_in_weeks" not in overrides and weeks <= default_burn_in:
-            # A short run keeps a proportionate burn-in rather than failing on the default one.
+        if "burn_in_weeks" not in overrides and weeks <= base.burn_in_weeks:
+            # A short run keeps a proportionate burn-in rather than failing on the firm's one.
             overrides["burn_in_weeks"] = str(weeks // 7)
-    return presets.get(preset, overrides)
+    return with_preset(base, preset, overrides)
 
 
 @dataclass(frozen=True)

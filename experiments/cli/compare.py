@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from experiments.errors import UsageError
+from experiments.paramfile import load_params, preset_names
 from experiments.report.run_outputs import (
     FORMATS,
     check_destination,
@@ -14,10 +15,17 @@ from experiments.report.run_outputs import (
     write_outputs,
 )
 from experiments.single import build_params, compare, parse_sets, run_arms
-from sim import presets
+
+
+def add_params_option(parser: argparse.ArgumentParser) -> None:
+    """``--params FILE``: the firm every command runs on (presets and --set apply on top)."""
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="run on the firm of this params file (e.g. params.toml from "
+                             "`alignsim calibrate`); presets and --set apply on top")
 
 
 def add_run_options(parser: argparse.ArgumentParser, default_replicates: int) -> None:
+    add_params_option(parser)
     parser.add_argument("--set", dest="sets", action="append", default=[],
                         metavar="GROUP.FIELD=VALUE",
                         help="override a parameter, e.g. governance.cadence_weeks=4 (repeatable)")
@@ -40,14 +48,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "their summaries side by side (with two presets, the paired difference and "
                     "its 95% interval) and write tables and a chart.")
     parser.add_argument("presets", nargs="+", metavar="PRESET",
-                        help=f"two or more of: {', '.join(presets.names())}")
+                        help=f"two or more of: {', '.join(preset_names())} (current: the "
+                             "governance of the --params file)")
     add_run_options(parser, default_replicates=5)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    out = args.out or Path("results") / f"compare-{'-'.join(args.presets)}-seed{args.seed}"
+    out = args.out or Path("results") / (f"compare-{firm_tag(args)}{'-'.join(args.presets)}"
+                                         f"-seed{args.seed}")
     return execute(args.presets, args, out)
+
+
+def firm_tag(args: argparse.Namespace) -> str:
+    """``<params file stem>-`` for default output folders of runs on a params file, else ''."""
+    return f"{args.params.stem}-" if args.params else ""
 
 
 def execute(names: list[str], args: argparse.Namespace, out: Path, *,
@@ -64,7 +79,8 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
     if len(set(names)) != len(names):
         raise UsageError(f"presets {names}: each preset at most once")
     sets = parse_sets(args.sets)
-    params = {name: build_params(name, sets, args.weeks) for name in names}
+    base = load_params(args.params) if args.params else None
+    params = {name: build_params(name, sets, args.weeks, base) for name in names}
     check_destination(out)
     progress = not args.quiet and sys.stderr.isatty()
     if seed_itself and args.replicates == 1:
@@ -73,7 +89,8 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
         result = compare(params, args.seed, args.replicates, progress=progress)
     print(summary_table(result))
     reps = f"{args.replicates} replicate{'s' if args.replicates > 1 else ''}"
-    source = (f"alignsim {' vs '.join(names)}; {reps}, base seed {args.seed}; "
+    firm = f" on {args.params.name}" if args.params else ""
+    source = (f"alignsim {' vs '.join(names)}{firm}; {reps}, base seed {args.seed}; "
               f"chart shows replicate 1")
     files = write_outputs(result, params, out, args.format, args.chart, source)
     print(f"\nwrote {len(files)} files to {out}/: " + ", ".join(f.name for f in files))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.cli.compare import add_run_options, execute
-from sim import presets
+from experiments.cli.compare import add_run_options, execute, firm_tag
+from experiments.paramfile import CURRENT, preset_names
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,12 +14,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "run", help="run one simulation and write its weekly table and chart",
         description="Run one simulation of a preset; print a summary, write the weekly table, "
                     "a summary with provenance and a chart of key metrics.")
-    parser.add_argument("--preset", default="undefined", metavar="P",
-                        help=f"one of: {', '.join(presets.names())} (default: undefined)")
+    parser.add_argument("--preset", default=None, metavar="P",
+                        help=f"one of: {', '.join(preset_names())} (default: undefined, or "
+                             "current with --params: the params file's own governance)")
     add_run_options(parser, default_replicates=1)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    out = args.out or Path("results") / f"run-{args.preset}-seed{args.seed}"
-    return execute([args.preset], args, out, seed_itself=True)
+    preset = args.preset or (CURRENT if args.params else "undefined")
+    out = args.out or Path("results") / f"run-{firm_tag(args)}{preset}-seed{args.seed}"
+    return execute([preset], args, out, seed_itself=True)
