@@ -25,12 +25,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "e.g. finance_led")
     parser.add_argument("--network-week", type=int, default=None, metavar="WEEK",
                         help="week of the people-network chart (default: the last week)")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="the firm (params file) the report is for: refused if the folder's "
+                             "runs were made on another firm")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from experiments.report import build_report
+
+    if args.params is not None:
+        check_firm(args.store, args.params)
 
     report = build_report(args.store, args.out, metrics=args.metrics, baseline=args.baseline,
                           network_week=args.network_week,
@@ -41,3 +47,34 @@ def handle(args: argparse.Namespace) -> int:
         print(f"report of {report.done} runs with {len(report.figures)} figure files: "
               f"{report.folder / 'index.html'}")
     return 0
+
+
+def check_firm(store: Path, params: Path) -> None:
+    """A report goes to the client whose firm it names: the folder's runs must have been made on
+    the firm of `params` (figures come from stored runs only, so nothing is rerun)."""
+    from experiments.errors import UsageError
+    from experiments.paramfile import load_params
+    from experiments.spec import parse_spec
+
+    firm = load_params(params)
+    spec_path = store / "spec.toml"
+    if not spec_path.exists():
+        raise UsageError(f"{store}: not a results folder (no spec.toml)")
+    spec = parse_spec(spec_path.read_text(encoding="utf-8"), source=str(spec_path))
+    if spec.base != firm:
+        made_on = f"the params of {spec.firm}" if spec.firm else "the model's default firm"
+        changed = [k for k, v in _flat(firm.to_dict()).items()
+                   if _flat(spec.base.to_dict()).get(k) != v]
+        raise UsageError(f"--params {params}: the runs in {store} were made on {made_on}, "
+                         f"which differs in {', '.join(changed[:5])}"
+                         + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
+
+
+def _flat(table: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[prefix + key] = value
+    return out

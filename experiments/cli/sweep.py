@@ -18,8 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "every run succeeded, 1 if any failed, 2 for a bad file or option.",
     )
     parser.add_argument("file", type=Path, help="experiment file (TOML); see docs/experiments.md")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="run on the firm of this params file instead of the experiment "
+                             "file's `params` (presets and overrides apply on top)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="results folder of this experiment (default: results/<name>)")
+                        help="results folder of this experiment (default: results/<name>, or "
+                             "results/<name>-<params file name> with --params)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="local worker processes (default: the usable cores; 0 runs in "
                              "this process)")
@@ -46,9 +50,12 @@ def handle(args: argparse.Namespace) -> int:
     if args.workers is not None and args.scheduler:
         raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own "
                          "workers)")
-    spec = load_spec(args.file)
+    spec = load_spec(args.file, params=args.params)
+    out = args.out
+    if out is None and args.params is not None:
+        out = Path("results") / f"{spec.name}-{args.params.stem}"
     try:
-        summary = run_experiment(spec, args.out, workers=args.workers, scheduler=args.scheduler,
+        summary = run_experiment(spec, out, workers=args.workers, scheduler=args.scheduler,
                                  fresh=args.fresh, retry_failed=args.retry_failed,
                                  quiet=args.quiet)
     except SweepAborted as err:
