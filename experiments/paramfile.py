@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +32,8 @@ from sim.params import GROUPS, ParamError, Params
 CURRENT = "current"
 """The pseudo-preset that keeps the firm's own governance (the model's default without a
 params file)."""
+PARAMS_ENV = "ALIGNSIM_PARAMS"
+"""How `alignsim app --params FILE` hands the firm to the dashboard's server process."""
 META_KEYS = ("name", "description")
 TOP_FIELDS = ("weeks", "burn_in_weeks")
 
@@ -49,6 +52,12 @@ def with_preset(base: Params, preset: str | None,
             raise ParamError("preset", preset, "one of " + ", ".join(preset_names()))
         base = dataclasses.replace(base, governance=presets.get(preset).governance)
     return base.with_overrides(dict(overrides or {}))
+
+
+def firm_from_environment() -> Params:
+    """The firm named by $ALIGNSIM_PARAMS (a params file), else the model's defaults."""
+    path = os.environ.get(PARAMS_ENV)
+    return load_params(path) if path else Params()
 
 
 def load_params(path: str | Path) -> Params:

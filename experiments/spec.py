@@ -215,7 +215,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str,
         for extra in ("samples", "second_order", "levels"):
             if extra in design_raw:
                 check.fail(f"design.{extra}", design_raw[extra],
-                           "nothing: a factorial design takes no " + extra)
+                           f"nothing: a {design} design takes no " + extra)
 
     factors_raw = data.get("factors", {})
     if not isinstance(factors_raw, dict):

@@ -1,13 +1,17 @@
 """What a calibration found, as tables: each target against the fitted rate with an interval,
 which parameters the targets pin down and which they leave free, and the search's progress.
 
-Pinning is read off a profile: over each parameter's fit range (in bins, on the log scale for
-log ranges), the lowest objective of any candidate in the bin. The objective is a chi-square in
-the firm's uncertainties, so bins whose profile lies more than 3.84 (chi-square, 1 degree of
-freedom, 95%) above the best are ruled out by the data; the candidates within 3.84 of the best
-give each parameter's near-best range. Both are approximate: the profile is taken over the
-candidates the search happened to evaluate, and the objective carries the simulation noise of
-the fitting seeds.
+Pinning is read off the targets' sensitivities around the fit (a Gauss-Newton look at the
+least-squares problem): over the best candidates, each target's z-score is regressed on the
+parameters (on the unit scale of their ranges, logarithmic for log ranges). With those slopes
+B, the objective near the fit is about (u - fit)' B'B (u - fit); a parameter's profile, with
+the other parameters free to compensate, rises by 3.84 (chi-square, 1 degree of freedom, 95%)
+at +-sqrt(3.84 / c), where c is its curvature once the others have adjusted (the Schur
+complement of B'B). That interval, clipped to the range, is the parameter's uncertainty; one
+that spans most of the range is left free by these targets. Approximate: it assumes the targets
+move linearly with the parameters near the fit, and the slopes carry the simulation noise of
+the fitting seeds. The profile (lowest objective per bin of each range, over every candidate)
+shows the same from the data, for the chart.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from experiments.analysis.bootstrap import bootstrap_ci
 from experiments.calibration import Calibration
 from experiments.calibration.firm import FitParam
 from experiments.calibration.search import complete
+from sim.params import value_of
 
 NEAR_BEST = 3.84
 """Chi-square with 1 degree of freedom at 95%: the rise of the objective that rules a value out."""
 PROFILE_BINS = 12
-PINNED, PARTLY = 0.7, 0.3
-"""Shares of a range ruled out from which a parameter counts as pinned, or partly pinned."""
+PINNED, PARTLY = 0.3, 0.7
+"""A parameter whose 95% interval spans at most this share of its range is pinned, or partly."""
+LOCAL_PER_PARAMETER = 4
+"""Best candidates per coefficient in the regression of the targets on the parameters."""
 
 
 def fit_table(cal: Calibration) -> pd.DataFrame:
@@ -73,31 +80,64 @@ def profile(cal: Calibration, p: FitParam, bins: int = PROFILE_BINS) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def unit(p: FitParam, values: np.ndarray) -> np.ndarray:
+    """Values of `p` on the unit scale of its range (logarithmic for a log range)."""
+    values = np.asarray(values, dtype=float)
+    if p.log:
+        return (np.log(values) - np.log(p.lo)) / (np.log(p.hi) - np.log(p.lo))
+    return (values - p.lo) / (p.hi - p.lo)
+
+
+def from_unit(p: FitParam, u: float) -> float:
+    if p.log:
+        return float(np.exp(np.log(p.lo) + u * (np.log(p.hi) - np.log(p.lo))))
+    return float(p.lo + u * (p.hi - p.lo))
+
+
+def sensitivities(cal: Calibration) -> pd.DataFrame:
+    """Slope of each target's z-score on each parameter (per whole range), around the fit: a
+    least-squares line through the best candidates. Rows: targets; columns: parameters."""
+    ok = complete(cal.candidates).sort_values(["objective", "candidate"])
+    d = len(cal.firm.fit)
+    local = ok.head(min(len(ok), max(LOCAL_PER_PARAMETER * (d + 1), len(ok) // 3)))
+    fitted = cal.values
+    x = np.column_stack([unit(p, local[p.name].to_numpy()) - unit(p, np.array([fitted[p.name]]))
+                         for p in cal.firm.fit])
+    design = np.column_stack([np.ones(len(local)), x])
+    rows = {}
+    for t in cal.firm.targets:
+        z = (local[t.column].to_numpy(dtype=float) - t.value) / t.sigma
+        coef, *_ = np.linalg.lstsq(design, z, rcond=None)
+        rows[t.metric] = coef[1:]
+    return pd.DataFrame(rows, index=[p.name for p in cal.firm.fit]).T
+
+
 def parameter_table(cal: Calibration) -> pd.DataFrame:
     """One row per fitted parameter: its range, the firm's value before fitting, the fitted
-    value, the near-best range, the share of the range the data rule out, and a verdict."""
-    ok = complete(cal.candidates)
-    best = float(ok["objective"].min())
-    near = ok[ok["objective"] <= best + NEAR_BEST]
+    value, its approximate 95% interval, the share of the range that interval spans, the target
+    that moves most with it, and a verdict (pinned, partly pinned, free)."""
+    slopes = sensitivities(cal)
+    info = slopes.to_numpy().T @ slopes.to_numpy()  # B'B: parameters x parameters
     fitted = cal.values
     rows = []
-    for p in cal.firm.fit:
-        prof = profile(cal, p)
-        ruled_out = float((prof["best"] > best + NEAR_BEST).mean())
-        start = cal.candidates[p.name].iloc[0] if len(cal.candidates) else np.nan
-        near_lo, near_hi = float(near[p.name].min()), float(near[p.name].max())
+    for i, p in enumerate(cal.firm.fit):
+        rest = [j for j in range(len(cal.firm.fit)) if j != i]
+        curvature = info[i, i] - info[i, rest] @ np.linalg.pinv(info[np.ix_(rest, rest)]) \
+            @ info[rest, i] if rest else info[i, i]
+        half = np.sqrt(NEAR_BEST / curvature) if curvature > 1e-12 else np.inf
+        centre = float(unit(p, np.array([fitted[p.name]]))[0])
+        lo, hi = max(0.0, centre - half), min(1.0, centre + half)
+        share = hi - lo
+        column = slopes[p.name].abs()
         rows.append({
             "parameter": p.name, "lo": p.lo, "hi": p.hi, "log": p.log,
-            "first_candidate": float(start), "fitted": float(fitted[p.name]),
-            "near_lo": near_lo, "near_hi": near_hi,
-            "near_share": p.width(near_lo, near_hi) if len(near) else np.nan,
-            "ruled_out": ruled_out,
-            "verdict": ("pinned" if ruled_out >= PINNED else "partly pinned"
-                        if ruled_out >= PARTLY else "free"),
+            "before": value_of(cal.firm.base, p.name), "fitted": float(fitted[p.name]),
+            "interval_lo": from_unit(p, lo), "interval_hi": from_unit(p, hi),
+            "range_share": share, "moves_most": column.idxmax() if column.max() > 0 else "",
+            "verdict": ("pinned" if share <= PINNED else "partly pinned"
+                        if share <= PARTLY else "free"),
         })
-    table = pd.DataFrame(rows)
-    table.attrs["near_best_candidates"] = len(near)
-    return table
+    return pd.DataFrame(rows)
 
 
 def convergence(cal: Calibration) -> pd.DataFrame:

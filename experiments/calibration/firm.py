@@ -186,7 +186,7 @@ def firm_from_dict(data: dict[str, Any], *, source: str = "<dict>", text: str = 
     settings = _settings(check, data)
     firm = Firm(name=name, description=description, base=base, governance=governance,
                 targets=targets, fit=fit, settings=settings, source=source,
-                text=text or json.dumps(data), data=data)
+                text=text or firm_text(data), data=data)
     _check_run_length(check, firm)
     return firm
 
@@ -361,6 +361,33 @@ def _check_run_length(check: Checker, firm: Firm) -> None:
     if firm.weeks > 2080:
         check.fail("targets", None, f"weeks of at most {2080 - firm.base.burn_in_weeks} (with "
                                     f"a burn-in of {firm.base.burn_in_weeks} weeks)", raw=True)
+
+
+def firm_text(data: Mapping[str, Any]) -> str:
+    """A firm given as a dict, as the TOML of a firm file (kept with its calibration)."""
+    lines = [f"{_key(k)} = {_toml(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for name, table in data.items():
+        if isinstance(table, dict):
+            lines += ["", f"[{_key(name)}]", *(f"{_key(k)} = {_toml(v)}" for k, v in table.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
 def _is_number(value: Any) -> bool:

@@ -43,12 +43,14 @@ from experiments.paramfile import params_table
 from experiments.spec import ExperimentSpec, parse_spec, spec_from_dict
 from experiments.spec_checks import Checker
 from experiments.store import committed_status, load
+from sim.params import value_of
 
 FIRM_FILE = "firm.toml"
 MARKER = "calibration.json"
 """Written into every calibration folder: a rerun continues in a folder holding it, no other."""
 EVALUATIONS, CHECKS = "evaluations", "checks"
-SAMPLER = "optuna TPESampler (multivariate, constant liar) after a Latin hypercube start"
+SAMPLER = ("optuna TPESampler (multivariate, constant liar) after the firm as it stands and a "
+           "Latin hypercube")
 FIT_STREAM, CHECK_STREAM, SAMPLER_STREAM = 1, 2, 3
 
 try:
@@ -233,21 +235,17 @@ def startup_size(firm: Firm) -> int:
 
 def startup_points(firm: Firm, settings: Settings) -> list[dict[str, Any]]:
     """The firm as it stands (when its values lie in the fit ranges), then a Latin hypercube."""
-    from scipy.stats import qmc
+    from SALib.sample import latin
 
     n = startup_size(firm)
-    own = {p.name: _value_of(firm, p) for p in firm.fit}
+    own = {p.name: value_of(firm.base, p.name) for p in firm.fit}
     first = [own] if all(p.lo <= own[p.name] <= p.hi for p in firm.fit) else []
-    unit = qmc.LatinHypercube(d=len(firm.fit), seed=stream_seed(settings.seed, SAMPLER_STREAM)
-                              ).random(n - len(first))
+    problem = {"num_vars": len(firm.fit), "names": [p.name for p in firm.fit],
+               "bounds": [[0.0, 1.0]] * len(firm.fit)}
+    unit = latin.sample(problem, n - len(first),
+                        seed=stream_seed(settings.seed, SAMPLER_STREAM) % 2**32)
     return first + [{p.name: _from_unit(p, u) for p, u in zip(firm.fit, row, strict=True)}
                     for row in unit]
-
-
-def _value_of(firm: Firm, p: FitParam) -> Any:
-    from sim.params import value_of
-
-    return value_of(firm.base, p.name)
 
 
 def _from_unit(p: FitParam, u: float) -> Any:

@@ -24,7 +24,7 @@ from experiments.report.figures import save
 from experiments.report.page import Page
 from experiments.report.steps import report_steps
 from experiments.report.style import arm_colour, colour_key, short_arm
-from experiments.spec import ExperimentSpec, parse_spec
+from experiments.spec import SAMPLED, ExperimentSpec, parse_spec
 from experiments.store import load, read_manifest, status
 
 DEFAULT_METRICS = (
@@ -74,7 +74,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     order = analysis.arm_order(done)
     look = {arm: (short_arm(arm), arm_colour(colour_key(runs, arm), i))
             for i, arm in enumerate(order)}
-    base = _baseline(order, look, baseline) if spec.design == "factorial" else order[0]
+    base = _baseline(order, look, baseline) if spec.design not in SAMPLED else order[0]
     notes = _notes(state)
     ctx = Context(spec=spec, runs=runs, weekly=weekly, metrics=chosen, look=look,
                    baseline=base, source=_source(store, spec, state),
@@ -161,7 +161,7 @@ def _source(store: Path, spec: ExperimentSpec, state: Any) -> str:
     if commit:
         code += f" (git {commit[:7]}{', modified' if manifest.get('git_dirty') else ''})"
     partial = f"; partial: {state.done} of {state.planned} runs" if state.remaining else ""
-    if spec.design == "factorial":
+    if spec.design not in SAMPLED:
         design = (f"{spec.replicates} replicate{'s' if spec.replicates > 1 else ''} per arm, "
                   f"{spec.weeks} weeks, base seed {spec.seed}{partial}. {code}. "
                   "Intervals: 95% bootstrap over replicates.")

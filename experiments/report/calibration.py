@@ -23,6 +23,7 @@ from experiments.analysis.calibration import (
     fit_table,
     parameter_table,
     profile,
+    sensitivities,
 )
 from experiments.calibration import Calibration, load_calibration
 from experiments.calibration.search import SAMPLER, complete
@@ -33,8 +34,7 @@ from experiments.report.figures.calibration import (
     profile_figure,
 )
 from experiments.report.figures.frame import save
-from experiments.report.style import format_value, metric_label
-from sim.params import value_of
+from experiments.report.style import format_value, lower_case, metric_label
 from sim.provenance import versions
 
 REPORT = "report"
@@ -67,6 +67,7 @@ def write_calibration(folder: str | Path) -> CalibrationReport:
     with files.staged_folder(out) as stage:
         fit.to_csv(stage / "fit.csv", index=False)
         parameters.to_csv(stage / "parameters.csv", index=False)
+        sensitivities(cal).to_csv(stage / "sensitivities.csv", index_label="target")
         cal.candidates.to_csv(stage / "candidates.csv", index=False)
         profiles.to_csv(stage / "profiles.csv", index=False)
         save(fit_figure(fit, heading=verdict, source=source), stage / "fit", ("png", "svg"))
@@ -129,6 +130,31 @@ def provenance(cal: Calibration) -> dict[str, object]:
     }
 
 
+def fit_markdown(fit: pd.DataFrame) -> list[str]:
+    """The targets against the fitted rates as a Markdown table."""
+    lines = ["| target | weeks | firm | stated interval | fitted (95% CI) | z | verdict |",
+             "|---|---|---|---|---|---|---|"]
+    for r in fit.itertuples():
+        def v(x: float, m: str = r.metric) -> str:
+            return format_value(m, x)
+        lines.append(f"| {metric_label(r.metric)} | {r.weeks} | {v(r.target)} | "
+                     f"{v(r.target_lo)} - {v(r.target_hi)} | {v(r.fitted)} "
+                     f"({v(r.fitted_lo)} - {v(r.fitted_hi)}) | {r.z:+.1f} | {r.verdict} |")
+    return lines
+
+
+def parameters_markdown(parameters: pd.DataFrame) -> list[str]:
+    """What the targets pin down as a Markdown table."""
+    lines = ["| parameter | range | before | fitted | 95% interval | share of range | moves "
+             "most | verdict |", "|---|---|---|---|---|---|---|---|"]
+    for r in parameters.itertuples():
+        lines.append(f"| `{r.parameter}` | {r.lo:g} - {r.hi:g}{' (log)' if r.log else ''} | "
+                     f"{r.before:.4g} | {r.fitted:.4g} | {r.interval_lo:.4g} - "
+                     f"{r.interval_hi:.4g} | {r.range_share:.0%} | "
+                     f"{lower_case(metric_label(r.moves_most))} | {r.verdict} |")
+    return lines
+
+
 def markdown(cal: Calibration, fit: pd.DataFrame, parameters: pd.DataFrame,
              verdict: str) -> str:
     s = cal.settings
@@ -143,36 +169,23 @@ def markdown(cal: Calibration, fit: pd.DataFrame, parameters: pd.DataFrame,
         f"({firm.base.burn_in_weeks} of burn-in). The {s.check_top} best were run again on "
         f"{s.check_seeds} fresh seeds and the closest to the targets there is the fit "
         f"(candidate {cal.chosen}).", "",
-        "## Targets against the fitted rates", "",
-        "| target | weeks | firm | stated interval | fitted (95% CI) | z | verdict |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in fit.itertuples():
-        v = lambda x, m=r.metric: format_value(m, x)  # noqa: E731
-        lines.append(f"| {metric_label(r.metric)} | {r.weeks} | {v(r.target)} | "
-                     f"{v(r.target_lo)} - {v(r.target_hi)} | {v(r.fitted)} "
-                     f"({v(r.fitted_lo)} - {v(r.fitted_hi)}) | {r.z:+.1f} | {r.verdict} |")
-    lines += ["", "![Targets against the fitted rates](fit.png)", "",
-              "A target that *gives way* was met by some candidate but not together with the "
-              "others; one *out of reach* was met by no candidate within the fit ranges.", "",
-              "## What the targets pin down", "",
-              "| parameter | range | before | fitted | near-best range | ruled out | verdict |",
-              "|---|---|---|---|---|---|---|"]
-    for r in parameters.itertuples():
-        before = value_of(firm.base, r.parameter)
-        lines.append(f"| `{r.parameter}` | {r.lo:g} - {r.hi:g}{' (log)' if r.log else ''} | "
-                     f"{before:.4g} | {r.fitted:.4g} | {r.near_lo:.4g} - {r.near_hi:.4g} | "
-                     f"{r.ruled_out:.0%} | {r.verdict} |")
-    lines += ["", f"Near-best: the {parameters.attrs.get('near_best_candidates', 0)} candidates "
-              f"within {NEAR_BEST} of the best objective. Ruled out: the share of the range "
-              "whose profile stays above that line. *Free* parameters are not set by these "
-              "targets: their fitted value is one of many that fit as well, and conclusions "
-              "that hang on them need a target that pins them.", "",
-              "![Profiles](profiles.png)", "", "## The search", "",
-              f"{SAMPLER}; the first candidate is the firm as it stood.", "",
-              "![Convergence](convergence.png)", "", "## Use it", "", "```bash",
-              f"alignsim compare current aligned integrated --params {cal.folder / 'params.toml'}",
-              "```", "",
-              "Tables: `fit.csv`, `parameters.csv`, `candidates.csv`, `profiles.csv`; "
-              "provenance (versions, seeds, settings): `provenance.json`.", ""]
+        "## Targets against the fitted rates", "", *fit_markdown(fit), "",
+        "![Targets against the fitted rates](fit.png)", "",
+        "A target that *gives way* was met by some candidate but not together with the "
+        "others; one *out of reach* was met by no candidate within the fit ranges.", "",
+        "## What the targets pin down", "", *parameters_markdown(parameters), "",
+        "The interval is where the objective, with the other parameters free to compensate, "
+        f"stays within {NEAR_BEST} of the fit (95%), from the targets' slopes around the fit; "
+        "*moves most* is the target most sensitive to the parameter. A *free* parameter is not "
+        "set by these targets: its fitted value is one of many that fit about as well, and "
+        "conclusions that hang on it need a target that pins it.", "",
+        "![Profiles](profiles.png)", "", "## The search", "",
+        f"{SAMPLER}. The first candidate is the firm as it stood, when its values lie in the "
+        "fit ranges.", "",
+        "![Convergence](convergence.png)", "", "## Use it", "", "```bash",
+        f"alignsim compare current aligned integrated --params {cal.folder / PARAMS}",
+        "```", "",
+        "Tables: `fit.csv`, `parameters.csv`, `sensitivities.csv` (slope of each target's "
+        "z-score per whole range of each parameter, around the fit), `candidates.csv`, "
+        "`profiles.csv`; provenance (versions, seeds, settings): `provenance.json`.", ""]
     return "\n".join(lines)

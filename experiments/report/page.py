@@ -17,6 +17,7 @@ from experiments.report.style import (
     sentence_case,
     short_arm,
 )
+from experiments.spec import SAMPLED
 
 
 class Page:
@@ -136,11 +137,11 @@ class Page:
         for note in self.notes:
             parts.append(f"<p class=\"note\">{e(note)}</p>")
         parts.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in self._facts()) + "</ul>")
-        if ctx.spec.design == "factorial":
+        if ctx.spec.design not in SAMPLED:
             parts.append("<h2>Results by arm</h2><p>Mean over replicates with the 95% bootstrap "
                          "interval in brackets.</p>")
             parts.append(_html_table(*self._arm_rows()))
-        if ctx.spec.design == "factorial" and len(ctx.look) > 1:
+        if ctx.spec.design not in SAMPLED and len(ctx.look) > 1:
             base = ctx.look[ctx.baseline][0]
             parts.append(f"<h2>Differences from {e(base)}</h2><p>Paired by replicate: each arm "
                          f"minus {e(base)} on the same seed, mean difference and 95% interval. "
@@ -151,7 +152,7 @@ class Page:
                                  + "".join(f"<li>{e(s)}</li>" for s in sentences) + "</ul>")
             parts.append("<details><summary>The same as a table</summary>"
                          + _html_table(*self._paired_rows()) + "</details>")
-        if ctx.spec.design != "factorial":
+        if ctx.spec.design in SAMPLED:
             parts.append("<h2>Results over the design</h2>")
             parts.append(_html_table(*self._overall_rows()))
             parts.append("<h2>Where alignment fails</h2>")
@@ -180,18 +181,18 @@ class Page:
             lines += [ctx.spec.description, ""]
         lines += [f"> {n}" for n in self.notes] + ([""] if self.notes else [])
         lines += [f"- {f}" for f in self._facts()] + [""]
-        if ctx.spec.design == "factorial":
+        if ctx.spec.design not in SAMPLED:
             lines += ["## Results by arm", "",
                       "Mean over replicates with the 95% bootstrap interval in brackets.", ""]
             lines += [*_md_table(*self._arm_rows()), ""]
-        if ctx.spec.design == "factorial" and len(ctx.look) > 1:
+        if ctx.spec.design not in SAMPLED and len(ctx.look) > 1:
             lines += [f"## Differences from {ctx.look[ctx.baseline][0]}", "",
                       "Paired by replicate (same seed), mean difference and 95% interval.", ""]
             for metric, sentences in self._paired_sentences().items():
                 if sentences:
                     lines += [f"### {metric_label(metric)}", ""]
                     lines += [f"- {s}" for s in sentences] + [""]
-        if ctx.spec.design != "factorial":
+        if ctx.spec.design in SAMPLED:
             lines += ["## Results over the design", "", *_md_table(*self._overall_rows())]
             lines += ["", "## Where alignment fails", "", *self._sampled_text(), ""]
         for section, items in self._figure_groups().items():

@@ -23,7 +23,7 @@ def fit_figure(fit: pd.DataFrame, *, heading: str, source: str) -> Figure:
     units of the firm's uncertainty, so rates and dollars share one axis; numbers in words."""
     apply_style()
     n = len(fit)
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.55 * n))
+    fig, ax = plt.subplots(figsize=(8, 1.9 + 0.5 * n))
     y = np.arange(n)[::-1]
     half = (fit["target_hi"] - fit["target_lo"]) / (2 * fit["sigma"])
     ax.barh(y, 2 * half, left=-half, height=0.6, color=TARGET_BAND, label="stated interval")
@@ -84,6 +84,7 @@ def profile_figure(candidates: pd.DataFrame, profiles: pd.DataFrame, parameters:
         ax.scatter(ok[name], ok["objective"] + 1e-3, s=5, color=SCATTER)
         ax.plot(prof["centre"], prof["best"] + 1e-3, color=MET, lw=1.8, marker=".")
         ax.axhline(threshold + 1e-3, color=MISSED, lw=1, ls="--")
+        ax.axvspan(par["interval_lo"], par["interval_hi"], color=MET, alpha=0.12, lw=0)
         ax.axvline(par["fitted"], color="#333333", lw=1)
         ax.set_yscale("log")
         if par["log"]:
@@ -95,4 +96,5 @@ def profile_figure(candidates: pd.DataFrame, profiles: pd.DataFrame, parameters:
         ax.set_visible(False)
     return finish(fig, heading, source, subtitle="Grey: candidates. Blue: the profile (lowest "
                   "objective in each bin of the range). Dashed: the best objective + 3.84; "
-                  "values whose profile stays above it are ruled out (95%). Black: the fit.")
+                  "values whose profile stays above it are ruled out (95%). Black: the fit; "
+                  "shaded: its approximate 95% interval from the targets' slopes.")

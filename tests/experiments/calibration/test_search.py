@@ -1,0 +1,84 @@
+"""The search: stored as it goes, resumed after an interruption to the same candidates an
+uninterrupted calibration proposes, continued by a larger budget, and its folder guarded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from experiments.calibration import calibrate, load_calibration
+from experiments.calibration.firm import firm_from_dict
+from experiments.calibration.search import EVALUATIONS, evaluation_folders, fit_seeds_of
+from experiments.errors import UsageError
+from experiments.store import load
+
+
+def _candidates(folder: Path) -> pd.DataFrame:
+    return load_calibration(folder).candidates.drop(columns=["round", "arm"])
+
+
+@pytest.mark.slow
+def test_an_interrupted_or_extended_calibration_matches_an_uninterrupted_one(
+        tmp_path: Path, synthetic: dict[str, Any]) -> None:
+    firm = firm_from_dict(synthetic)
+    straight = calibrate(firm, tmp_path / "straight", workers=0, quiet=True)
+    table = _candidates(straight)
+    assert len(table) == 12 and table["runs_done"].eq(2).all()
+    first = table.iloc[0]
+    assert (first["market.win_rate_scale"], first["market.churn_scale"]) == (1.0, 1.0)
+
+    # Stopped after 8 candidates, then the budget raised to 12: the same 12 candidates.
+    steps = tmp_path / "steps"
+    calibrate(firm, steps, budget=8, workers=0, quiet=True)
+    assert len(_candidates(steps)) == 8
+    calibrate(firm, steps, workers=0, quiet=True)
+    pd.testing.assert_frame_equal(_candidates(steps), table)
+
+    # Killed in the middle of a generation: its store lost its runs; a rerun finishes them.
+    killed = tmp_path / "killed"
+    shutil.copytree(straight, killed)
+    last = evaluation_folders(killed)[-1]
+    for sub in ("runs", "weekly", "index"):
+        shutil.rmtree(last / sub)
+    shutil.rmtree(killed / "checks")
+    calibrate(firm, killed, workers=0, quiet=True)
+    pd.testing.assert_frame_equal(_candidates(killed), table)
+    assert load_calibration(killed).chosen == load_calibration(straight).chosen
+
+
+@pytest.mark.slow
+def test_every_candidate_runs_on_the_same_seeds(tmp_path: Path,
+                                                synthetic: dict[str, Any]) -> None:
+    synthetic["calibration"].update(budget=6, batch=3)
+    folder = calibrate(firm_from_dict(synthetic), tmp_path / "c", workers=0, quiet=True)
+    cal = load_calibration(folder)
+    for store in evaluation_folders(folder, EVALUATIONS):
+        runs, _ = load(store)
+        assert set(runs.groupby("arm")["seed"].apply(frozenset)) == {
+            frozenset(fit_seeds_of(cal.settings))}
+    checks = cal.checks
+    assert set(checks["seed"]) == set(cal.check_seeds)
+    assert not set(cal.check_seeds) & set(cal.fit_seeds)
+    assert cal.checked and cal.chosen in set(checks["candidate"])
+
+
+def test_a_folder_of_something_else_or_another_calibration_is_refused(
+        tmp_path: Path, synthetic: dict[str, Any]) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="was not written by alignsim calibrate"):
+        calibrate(firm_from_dict(synthetic), other, workers=0, quiet=True)
+
+    synthetic["calibration"].update(budget=2, batch=2, check_top=1, check_seeds=1)
+    folder = calibrate(firm_from_dict(synthetic), tmp_path / "c", workers=0, quiet=True)
+    with pytest.raises(UsageError, match="holds a calibration of another firm file or with "
+                                         "other settings"):
+        calibrate(firm_from_dict(synthetic), folder, seeds=3, workers=0, quiet=True)
+    calibrate(firm_from_dict(synthetic), folder, seeds=3, workers=0, quiet=True, fresh=True)
+    assert load_calibration(folder).settings.seeds == 3
+    assert len(list(tmp_path.glob("c.replaced-*"))) == 1
