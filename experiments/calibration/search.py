@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -38,8 +39,10 @@ from experiments import files
 from experiments.calibration.firm import Firm, FitParam, Settings, load_firm, settings_with
 from experiments.calibration.objective import TargetRun, candidate_means
 from experiments.design import n_runs, replicate_seeds
+from experiments.engines import open_engine
 from experiments.errors import UsageError
 from experiments.paramfile import params_table
+from experiments.runner import SCHEDULER_ENV, run_experiment
 from experiments.spec import ExperimentSpec, parse_spec, spec_from_dict
 from experiments.spec_checks import Checker
 from experiments.store import committed_status, load
@@ -78,8 +81,14 @@ def calibrate(firm: Firm | str | Path, out: str | Path | None = None, *,
                "check_seeds": check_seeds, "check_top": check_top}
     settings = settings_with(Checker("the command line"), firm.settings, changes, prefix="--")
     folder = Path(out) if out is not None else Path("results") / f"calibrate-{firm.name}"
-    with _locked(folder, firm, settings, fresh):
-        engine = {"workers": workers, "scheduler": scheduler, "executor": executor}
+    scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if executor is None and workers is
+                              None else None)
+    with _locked(folder, firm, settings, fresh), contextlib.ExitStack() as stack:
+        engine: dict[str, Any] = {"workers": workers, "executor": executor}
+        if scheduler and executor is None:
+            # One connection to the cluster for every batch, its slots sized to the cluster.
+            cluster = stack.enter_context(open_engine(None, scheduler, None))
+            engine = {"executor": cluster.executor, "workers": max(1, cluster.slots // 2)}
         _Search(firm, settings, folder, engine, quiet).run()
     return folder
 
@@ -370,8 +379,6 @@ class _Search:
             self._run(spec, self.folder / CHECKS / f"c{number:02d}")
 
     def _run(self, spec: ExperimentSpec, store: Path) -> None:
-        from experiments.runner import run_experiment
-
         if store.exists() and len(committed_status(store)) >= n_runs(spec):
             return  # finished earlier
         summary = run_experiment(spec, store, quiet=True, run_fn=self.run_fn, **self.engine)

@@ -3,7 +3,10 @@ uninterrupted calibration proposes, continued by a larger budget, and its folder
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ from experiments.calibration.firm import firm_from_dict
 from experiments.calibration.search import EVALUATIONS, evaluation_folders, fit_seeds_of
 from experiments.errors import UsageError
 from experiments.store import load
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _candidates(folder: Path) -> pd.DataFrame:
@@ -82,3 +87,34 @@ def test_a_folder_of_something_else_or_another_calibration_is_refused(
     calibrate(firm_from_dict(synthetic), folder, seeds=3, workers=0, quiet=True, fresh=True)
     assert load_calibration(folder).settings.seeds == 3
     assert len(list(tmp_path.glob("c.replaced-*"))) == 1
+
+
+DASK_CHILD = """
+import sys
+from distributed import LocalCluster
+from experiments.calibration import calibrate
+from experiments.calibration.firm import firm_from_dict
+from tests.experiments.calibration.synthetic import SYNTHETIC
+
+if __name__ == "__main__":
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, host="127.0.0.1") as cluster:
+        calibrate(firm_from_dict(SYNTHETIC), sys.argv[1], budget=8,
+                  scheduler=cluster.scheduler_address, quiet=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_candidates_as_local_workers(tmp_path: Path) -> None:
+    from tests.experiments.calibration.synthetic import SYNTHETIC
+
+    script = tmp_path / "child.py"
+    script.write_text(DASK_CHILD)
+    # In a child process: a Dask client runs threads, which a forking pool must not inherit.
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "dask")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    local = calibrate(firm_from_dict(SYNTHETIC), tmp_path / "local", budget=8, workers=2,
+                      quiet=True)
+    pd.testing.assert_frame_equal(_candidates(tmp_path / "dask"), _candidates(local))
