@@ -189,13 +189,18 @@ def evaluation_folders(folder: Path, kind: str = EVALUATIONS) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and (p / "spec.toml").exists())
 
 
-def stored_candidates(firm: Firm, folder: Path, kind: str = EVALUATIONS) -> pd.DataFrame:
+def stored_candidates(firm: Firm, folder: Path, kind: str = EVALUATIONS,
+                      cache: dict[Path, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Every stored candidate: its parameter values, the mean of each target over its seeds,
-    the runs done and the objective, in the order they were proposed (``candidate`` from 1)."""
+    the runs done and the objective, in the order they were proposed (``candidate`` from 1).
+    `cache` keeps the tables of stores that will not change (a search's finished batches)."""
     names = [p.name for p in firm.fit]
     targets = [t.column for t in firm.targets]
     frames = []
     for number, store in enumerate(evaluation_folders(folder, kind), start=1):
+        if cache is not None and store in cache:
+            frames.append(cache[store])
+            continue
         spec = stored_spec(store)
         runs, _ = load(store)
         points = pd.DataFrame({f.name: list(f.levels) for f in spec.factors})
@@ -206,6 +211,8 @@ def stored_candidates(firm: Firm, folder: Path, kind: str = EVALUATIONS) -> pd.D
             points = points.merge(means, on="arm", how="left")
         points["runs_planned"] = spec.replicates
         frames.append(points)
+        if cache is not None:
+            cache[store] = points
     columns = ["candidate", "round", "arm", *names, *targets, "runs_done", "runs_planned",
                "objective"]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -322,6 +329,7 @@ class _Search:
         self.engine = engine
         self.run_fn = TargetRun(firm.targets)
         s = settings
+        self.finished: dict[Path, pd.DataFrame] = {}  # batches run to the end in this session
         self.fit_seed = stream_seed(s.seed, FIT_STREAM)
         self.check_seed = stream_seed(s.seed, CHECK_STREAM)
         total = s.budget * s.seeds + s.check_top * s.check_seeds
@@ -330,12 +338,12 @@ class _Search:
                         disable=quiet or not sys.stderr.isatty())
 
     def run(self) -> None:
-        stored = sum(len(committed_status(store)) for kind in (EVALUATIONS, CHECKS)
-                     for store in evaluation_folders(self.folder, kind))
-        self.bar.update(min(stored, self.bar.total))
+        stored = sum(len(committed_status(store)) for store in evaluation_folders(self.folder))
+        self.bar.update(min(stored, self.settings.budget * self.settings.seeds))
         try:
             self._evaluate()
             self._check()
+            self.bar.update(max(0, self.bar.total - self.bar.n))  # checks made earlier
         finally:
             self.bar.close()
 
@@ -343,7 +351,7 @@ class _Search:
         s = self.settings
         for store in evaluation_folders(self.folder):
             self._run(stored_spec(store), store)  # finish what was begun
-        history = stored_candidates(self.firm, self.folder)
+        history = stored_candidates(self.firm, self.folder, cache=self.finished)
         self._show(history)
         while len(history) < s.budget:
             generation = len(evaluation_folders(self.folder)) + 1
@@ -354,14 +362,14 @@ class _Search:
                                f"calibration of {self.firm.name}: candidates {start}-"
                                f"{start + n - 1}", points, self.fit_seed, s.seeds)
             self._run(spec, self.folder / EVALUATIONS / f"g{generation:04d}")
-            history = stored_candidates(self.firm, self.folder)
+            history = stored_candidates(self.firm, self.folder, cache=self.finished)
             self._show(history)
 
     def _check(self) -> None:
         s = self.settings
         for store in evaluation_folders(self.folder, CHECKS):
             self._run(stored_spec(store), store)
-        history = complete(stored_candidates(self.firm, self.folder))
+        history = complete(stored_candidates(self.firm, self.folder, cache=self.finished))
         if history.empty:
             raise UsageError(f"calibration of {self.firm.name}: no candidate finished all its "
                              f"runs; see `alignsim runs {self.folder / EVALUATIONS}/g0001`")

@@ -65,6 +65,12 @@ def handle(args: argparse.Namespace) -> int:
         print(f"alignsim calibrate: {err}", file=sys.stderr)
         return 1
     result = write_calibration(folder)
+    candidates = result.calibration.candidates
+    broken = candidates[candidates["runs_done"] < candidates["runs_planned"]]
+    if len(broken):
+        print(f"alignsim calibrate: {len(broken)} candidate(s) left out: some of their runs "
+              f"failed; see `alignsim runs` on the folders in {folder / 'evaluations'}",
+              file=sys.stderr)
     if not args.quiet:
         print(fit_text(result.fit))
         print(f"\n{result.verdict}.")
