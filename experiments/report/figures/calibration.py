@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from experiments.report.figures.frame import apply_style, finish
 from experiments.report.style import OKABE_ITO, format_value, metric_label
@@ -16,6 +17,7 @@ from experiments.report.style import OKABE_ITO, format_value, metric_label
 MET, MISSED = OKABE_ITO[4], OKABE_ITO[5]
 TARGET_BAND = "#dddddd"
 SCATTER = "#999999"
+PLAIN = FuncFormatter(lambda value, _pos: f"{value:g}")
 
 
 def fit_figure(fit: pd.DataFrame, *, heading: str, source: str) -> Figure:
@@ -23,7 +25,7 @@ def fit_figure(fit: pd.DataFrame, *, heading: str, source: str) -> Figure:
     units of the firm's uncertainty, so rates and dollars share one axis; numbers in words."""
     apply_style()
     n = len(fit)
-    fig, ax = plt.subplots(figsize=(8, 1.9 + 0.5 * n))
+    fig, ax = plt.subplots(figsize=(9, 1.9 + 0.5 * n))
     y = np.arange(n)[::-1]
     half = (fit["target_hi"] - fit["target_lo"]) / (2 * fit["sigma"])
     ax.barh(y, 2 * half, left=-half, height=0.6, color=TARGET_BAND, label="stated interval")
@@ -37,11 +39,12 @@ def fit_figure(fit: pd.DataFrame, *, heading: str, source: str) -> Figure:
     ax.set_yticks(y, [f"{metric_label(m)} ({w} wk)" for m, w in zip(fit["metric"], fit["weeks"],
                                                                        strict=True)])
     reach = float(max(3.0, np.nanmax(np.abs(np.r_[z_lo, z_hi, half])) * 1.1))
-    ax.set_xlim(-reach, reach * 1.9)
+    ax.set_xlim(-reach, reach)
     for yi, (_, row) in zip(y, fit.iterrows(), strict=True):
-        ax.text(reach * 1.05, yi, f"target {format_value(row['metric'], row['target'])}, "
+        # Beside the panel, in words: the numbers a client reads.
+        ax.text(1.02, yi, f"target {format_value(row['metric'], row['target'])}, "
                 f"fitted {format_value(row['metric'], row['fitted'])} ({row['verdict']})",
-                va="center", fontsize=8)
+                va="center", fontsize=8, transform=ax.get_yaxis_transform(), clip_on=False)
     ax.set_xlabel("fitted minus target, in the firm's standard errors")
     ax.grid(axis="y", visible=False)
     return finish(fig, heading, source, subtitle="Grey: the interval the firm states (a range, "
@@ -89,6 +92,9 @@ def profile_figure(candidates: pd.DataFrame, profiles: pd.DataFrame, parameters:
         ax.set_yscale("log")
         if par["log"]:
             ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(PLAIN)
+            ax.xaxis.set_minor_formatter(PLAIN)
+            ax.tick_params(axis="x", which="minor", labelsize=6)
         ax.set_xlim(par["lo"], par["hi"])
         ax.set_title(f"{metric_label(name)}: {par['verdict']}", fontsize=9)
         ax.set_xlabel(name, fontsize=7)
