@@ -21,7 +21,7 @@ import pandas as pd
 
 from experiments.analysis.bootstrap import bootstrap_ci
 from experiments.calibration import Calibration
-from experiments.calibration.firm import FitParam
+from experiments.calibration.firm import FitParam, Target
 from experiments.calibration.search import complete
 from sim.params import value_of
 
@@ -39,27 +39,44 @@ def fit_table(cal: Calibration) -> pd.DataFrame:
     fresh seeds, or the fitting seeds before the check) with a bootstrap 95% interval, the
     seed-to-seed spread, the z-score, and whether the target is met, gives way (some candidate
     met it, so other targets pulled the fit away) or is out of reach of the fit ranges."""
-    runs = cal.check_runs(cal.chosen) if cal.checked else None
+    runs = cal.check_runs(cal.chosen) if cal.checked else cal.fit_runs(cal.chosen)
     searched = complete(cal.candidates)
+    fitted = {t.metric: float(runs[t.column].mean()) for t in cal.firm.targets}
+    reachable = {t.metric for t in cal.firm.targets if t.lo <= fitted[t.metric] <= t.hi
+                 or ((searched[t.column] >= t.lo) & (searched[t.column] <= t.hi)).any()}
     rows = []
     for t in cal.firm.targets:
-        if runs is not None:
-            values = runs[t.column].to_numpy(dtype=float)
-        else:
-            values = np.array([cal.candidates.loc[cal.candidates["candidate"] == cal.chosen,
-                                                  t.column].iloc[0]])
+        values = runs[t.column].to_numpy(dtype=float)
         mean, lo, hi = bootstrap_ci(values)
         inside = bool(t.lo <= mean <= t.hi)
-        reachable = bool(((searched[t.column] >= t.lo) & (searched[t.column] <= t.hi)).any())
+        meeting = searched[(searched[t.column] >= t.lo) & (searched[t.column] <= t.hi)]
         rows.append({
             "metric": t.metric, "weeks": t.weeks, "target": t.value, "target_lo": t.lo,
             "target_hi": t.hi, "sigma": t.sigma, "fitted": mean, "fitted_lo": lo,
             "fitted_hi": hi, "seed_sd": float(np.std(values, ddof=1)) if len(values) > 1
             else np.nan, "seeds": len(values), "z": (mean - t.value) / t.sigma,
             "inside": inside,
-            "verdict": "met" if inside else "gives way" if reachable else "out of reach",
+            "verdict": ("met" if inside else "gives way" if t.metric in reachable
+                        else "out of reach"),
+            **_price(cal, t, meeting, inside, reachable),
         })
     return pd.DataFrame(rows)
+
+
+def _price(cal: Calibration, target: Target, meeting: pd.DataFrame, inside: bool,
+           reachable: set[str]) -> dict[str, object]:
+    """For a target that gives way: the best candidate that met it, and the other reachable
+    target it then misses most (what pulls against it), with that target's z-score there."""
+    if inside or meeting.empty:
+        return {"met_by": np.nan, "pulls_against": "", "pulls_z": np.nan}
+    best = meeting.sort_values(["objective", "candidate"]).iloc[0]
+    others = {t.metric: (best[t.column] - t.value) / t.sigma for t in cal.firm.targets
+              if t.metric != target.metric and t.metric in reachable}
+    if not others:
+        return {"met_by": int(best["candidate"]), "pulls_against": "", "pulls_z": np.nan}
+    worst = max(others, key=lambda m: abs(others[m]))
+    return {"met_by": int(best["candidate"]), "pulls_against": worst,
+            "pulls_z": float(others[worst])}
 
 
 def profile(cal: Calibration, p: FitParam, bins: int = PROFILE_BINS) -> pd.DataFrame:

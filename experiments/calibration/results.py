@@ -75,6 +75,12 @@ class Calibration:
         runs = self.checks
         return runs[(runs["candidate"] == candidate) & (runs["status"] == DONE)]
 
+    def fit_runs(self, candidate: int) -> pd.DataFrame:
+        """The finished runs of one candidate on the fitting seeds."""
+        row = self.candidates.loc[self.candidates["candidate"] == candidate].iloc[0]
+        runs, _ = load(evaluation_folders(self.folder)[int(row["round"]) - 1])
+        return runs[(runs["arm"] == row["arm"]) & (runs["status"] == DONE)]
+
 
 def load_calibration(folder: str | Path) -> Calibration:
     """Read a calibration folder (written by `calibrate`; complete or not)."""

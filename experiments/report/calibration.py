@@ -98,8 +98,11 @@ def verdict_of(fit: pd.DataFrame, cal: Calibration) -> str:
     missed = fit[~fit["inside"]]
     if missed.empty:
         return f"Every target of {cal.firm.name} lands inside its stated interval"
-    words = [f"{metric_label(r.metric).lower()} ({r.verdict}, z = {r.z:+.1f})"
-             for r in missed.itertuples()]
+    words = []
+    for r in missed.itertuples():
+        cost = (f"; meeting it, {lower_case(metric_label(r.pulls_against))} goes to z = "
+                f"{r.pulls_z:+.1f}" if r.pulls_against else "")
+        words.append(f"{lower_case(metric_label(r.metric))} ({r.verdict}, z = {r.z:+.1f}{cost})")
     return (f"Not every target of {cal.firm.name} can be met together: the best compromise "
             f"misses {', '.join(words)}")
 
@@ -172,7 +175,8 @@ def markdown(cal: Calibration, fit: pd.DataFrame, parameters: pd.DataFrame,
         "## Targets against the fitted rates", "", *fit_markdown(fit), "",
         "![Targets against the fitted rates](fit.png)", "",
         "A target that *gives way* was met by some candidate but not together with the "
-        "others; one *out of reach* was met by no candidate within the fit ranges.", "",
+        "others (the verdict names the target that then misses most: what pulls against it); "
+        "one *out of reach* was met by no candidate within the fit ranges.", "",
         "## What the targets pin down", "", *parameters_markdown(parameters), "",
         "The interval is where the objective, with the other parameters free to compensate, "
         f"stays within {NEAR_BEST} of the fit (95%), from the targets' slopes around the fit; "

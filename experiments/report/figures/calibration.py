@@ -48,9 +48,9 @@ def fit_figure(fit: pd.DataFrame, *, heading: str, source: str) -> Figure:
     ax.set_xlabel("fitted minus target, in the firm's standard errors")
     ax.grid(axis="y", visible=False)
     return finish(fig, heading, source, subtitle="Grey: the interval the firm states (a range, "
-                  "or 1.96 standard errors). Dot and line: the fitted rate, mean over the check "
-                  "seeds with its bootstrap 95% interval; blue inside the interval, orange "
-                  "outside.")
+                  "or 1.96 standard errors). Dot and line: the fitted rate, mean over the fresh "
+                  "seeds of the check (the fitting seeds before it has run) with its bootstrap "
+                  "95% interval; blue inside the interval, orange outside.")
 
 
 def convergence_figure(conv: pd.DataFrame, *, heading: str, source: str) -> Figure:
