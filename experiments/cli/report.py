@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +63,7 @@ def check_firm(store: Path, params: Path) -> None:
         raise UsageError(f"{store}: not a results folder (no spec.toml)")
     spec = parse_spec(spec_path.read_text(encoding="utf-8"), source=str(spec_path))
     if spec.base != firm:
-        made_on = f"the params of {spec.firm}" if spec.firm else "the model's default firm"
+        made_on = "another firm" if spec.firm else "the model's default firm"
         changed = [k for k, v in _flat(firm.to_dict()).items()
                    if _flat(spec.base.to_dict()).get(k) != v]
         raise UsageError(f"--params {params}: the runs in {store} were made on {made_on}, "
@@ -70,7 +71,7 @@ def check_firm(store: Path, params: Path) -> None:
                          + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
 
 
-def _flat(table: dict, prefix: str = "") -> dict:
+def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     out = {}
     for key, value in table.items():
         if isinstance(value, dict):
