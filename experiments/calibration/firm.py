@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from experiments.errors import UsageError
 from experiments.paramfile import CURRENT, read_toml, with_preset
 from experiments.spec_checks import Checker, allowed
 from sim import presets
@@ -340,20 +341,29 @@ def _dotted_entries(raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 def _settings(check: Checker, data: Mapping[str, Any]) -> Settings:
     table = _table(check, data, "calibration", _SETTING_KEYS)
-    return settings_with(check, Settings(), table, prefix="calibration.")
+    return settings_with(Settings(), table, check=check, prefix="calibration.")
 
 
-def settings_with(check: Checker, settings: Settings, changes: Mapping[str, Any],
-                  prefix: str) -> Settings:
-    """`settings` with `changes` (from a firm file or the command line) checked and applied."""
-    limits = {"budget": (1, 1_000_000), "seeds": (1, 10_000), "seed": (0, 2**63 - 1),
-              "batch": (1, 10_000), "check_seeds": (1, 10_000), "check_top": (1, 1000)}
+_LIMITS = {"budget": (1, 1_000_000), "seeds": (1, 10_000), "seed": (0, 2**63 - 1),
+           "batch": (1, 10_000), "check_seeds": (1, 10_000), "check_top": (1, 1000)}
+
+
+def settings_with(settings: Settings, changes: Mapping[str, Any], *,
+                  check: Checker | None = None, prefix: str = "") -> Settings:
+    """`settings` with `changes` applied (None: unchanged), each checked: in a firm file by
+    `check`, else as the command line's option (``--check-seeds 0: allowed: ...``)."""
     values = {}
     for key, value in changes.items():
         if value is None:
             continue
-        lo, hi = limits[key]
-        values[key] = check.integer(prefix + key, value, lo=lo, hi=hi)
+        lo, hi = _LIMITS[key]
+        if check is not None:
+            values[key] = check.integer(prefix + key, value, lo=lo, hi=hi)
+        elif isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise UsageError(f"--{key.replace('_', '-')} {value}: allowed: an integer in "
+                             f"[{lo}, {hi}]")
+        else:
+            values[key] = value
     return dataclasses.replace(settings, **values)
 
 

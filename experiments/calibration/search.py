@@ -44,7 +44,6 @@ from experiments.errors import UsageError
 from experiments.paramfile import params_table
 from experiments.runner import SCHEDULER_ENV, run_experiment
 from experiments.spec import ExperimentSpec, parse_spec, spec_from_dict
-from experiments.spec_checks import Checker
 from experiments.store import committed_status, load
 from sim.params import value_of
 
@@ -79,7 +78,7 @@ def calibrate(firm: Firm | str | Path, out: str | Path | None = None, *,
         firm = load_firm(firm)
     changes = {"budget": budget, "seeds": seeds, "seed": seed, "batch": batch,
                "check_seeds": check_seeds, "check_top": check_top}
-    settings = settings_with(Checker("the command line"), firm.settings, changes, prefix="--")
+    settings = settings_with(firm.settings, changes)
     folder = Path(out) if out is not None else Path("results") / f"calibrate-{firm.name}"
     scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if executor is None and workers is
                               None else None)
