@@ -80,7 +80,8 @@ class ExperimentSpec:
     source: str
     """Where the spec came from (a path, or ``<dict>``), for messages."""
     text: str
-    """The TOML text of the spec, stored verbatim in the results folder."""
+    """The TOML text of the spec, stored in the results folder: verbatim, or, when it names a
+    params file, rewritten with that file's parameters in line."""
     data: dict[str, Any] = dataclasses.field(repr=False, compare=False)
     """The parsed TOML, used to tell whether a results folder holds this same experiment."""
     base: Params = dataclasses.field(default_factory=Params, repr=False)
