@@ -2,16 +2,18 @@
 which parameters the targets pin down and which they leave free, and the search's progress.
 
 Pinning is read off the targets' sensitivities around the fit (a Gauss-Newton look at the
-least-squares problem): over the best candidates, each target's z-score is regressed on the
-parameters (on the unit scale of their ranges, logarithmic for log ranges). With those slopes
-B, the objective near the fit is about (u - fit)' B'B (u - fit); a parameter's profile, with
-the other parameters free to compensate, rises by 3.84 (chi-square, 1 degree of freedom, 95%)
-at +-sqrt(3.84 / c), where c is its curvature once the others have adjusted (the Schur
-complement of B'B). That interval, clipped to the range, is the parameter's uncertainty; one
-that spans most of the range is left free by these targets. Approximate: it assumes the targets
-move linearly with the parameters near the fit, and the slopes carry the simulation noise of
-the fitting seeds. The profile (lowest objective per bin of each range, over every candidate)
-shows the same from the data, for the chart.
+least-squares problem). Over the candidates nearest the fit, each target's z-score is regressed
+on the parameters (on the unit scale of their ranges, logarithmic for log ranges), so that near
+the fit the objective is about |a + B (u - fit)|^2. A parameter's profile holds it at each value
+of its range while the others move, within their ranges, to compensate as well as they can (a
+bounded linear least-squares problem). The values where that profile stays within 3.84
+(chi-square, 1 degree of freedom, 95%) of the objective at the fit are the parameter's interval:
+it holds the fit, and is the usual profile interval when the fit is the best point. One that
+spans most of its range is left free by these targets; with more parameters than targets some
+combination always is, and the ranges decide how far it can go. Approximate: it assumes the
+targets move linearly with the parameters, and the slopes carry the simulation noise of the
+fitting seeds. The profile from the candidates themselves (lowest objective per bin of each
+range) shows the same from the data, for the chart.
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ NEAR_BEST = 3.84
 PROFILE_BINS = 12
 PINNED, PARTLY = 0.3, 0.7
 """A parameter whose 95% interval spans at most this share of its range is pinned, or partly."""
+PROFILE_GRID = 41
+"""Values of each parameter's range at which its profile is computed."""
 LOCAL_PER_PARAMETER = 4
-"""Best candidates per coefficient in the regression of the targets on the parameters."""
+"""Candidates per coefficient in the regression of the targets on the parameters (at least;
+a third of the candidates when there are more)."""
 
 
 def fit_table(cal: Calibration) -> pd.DataFrame:
@@ -113,39 +118,24 @@ def from_unit(p: FitParam, u: float) -> float:
 
 def sensitivities(cal: Calibration) -> pd.DataFrame:
     """Slope of each target's z-score on each parameter (per whole range), around the fit: a
-    least-squares line through the best candidates. Rows: targets; columns: parameters."""
-    ok = complete(cal.candidates).sort_values(["objective", "candidate"])
-    d = len(cal.firm.fit)
-    local = ok.head(min(len(ok), max(LOCAL_PER_PARAMETER * (d + 1), len(ok) // 3)))
-    fitted = cal.values
-    x = np.column_stack([unit(p, local[p.name].to_numpy()) - unit(p, np.array([fitted[p.name]]))
-                         for p in cal.firm.fit])
-    design = np.column_stack([np.ones(len(local)), x])
-    rows = {}
-    for t in cal.firm.targets:
-        z = (local[t.column].to_numpy(dtype=float) - t.value) / t.sigma
-        coef, *_ = np.linalg.lstsq(design, z, rcond=None)
-        rows[t.metric] = coef[1:]
-    return pd.DataFrame(rows, index=[p.name for p in cal.firm.fit]).T
+    least-squares plane through the candidates nearest it. Rows: targets; columns: parameters."""
+    return _linear_model(cal)[0]
 
 
 def parameter_table(cal: Calibration) -> pd.DataFrame:
     """One row per fitted parameter: its range, the firm's value before fitting, the fitted
     value, its approximate 95% interval, the share of the range that interval spans, the target
     that moves most with it, and a verdict (pinned, partly pinned, free)."""
-    slopes = sensitivities(cal)
-    info = slopes.to_numpy().T @ slopes.to_numpy()  # B'B: parameters x parameters
+    slopes, intercepts = _linear_model(cal)
+    fit = cal.firm.fit
     fitted = cal.values
+    centre = np.array([unit(p, np.array([fitted[p.name]]))[0] for p in fit])
+    b = slopes.to_numpy()
     rows = []
-    for i, p in enumerate(cal.firm.fit):
-        rest = [j for j in range(len(cal.firm.fit)) if j != i]
-        curvature = info[i, i] - info[i, rest] @ np.linalg.pinv(info[np.ix_(rest, rest)]) \
-            @ info[rest, i] if rest else info[i, i]
-        half = np.sqrt(NEAR_BEST / curvature) if curvature > 1e-12 else np.inf
-        centre = float(unit(p, np.array([fitted[p.name]]))[0])
-        lo, hi = max(0.0, centre - half), min(1.0, centre + half)
-        share = hi - lo
+    for i, p in enumerate(fit):
+        lo, hi = _profile_interval(intercepts, b, centre, i)
         column = slopes[p.name].abs()
+        share = hi - lo
         rows.append({
             "parameter": p.name, "lo": p.lo, "hi": p.hi, "log": p.log,
             "before": value_of(cal.firm.base, p.name), "fitted": float(fitted[p.name]),
@@ -155,6 +145,48 @@ def parameter_table(cal: Calibration) -> pd.DataFrame:
                         if share <= PARTLY else "free"),
         })
     return pd.DataFrame(rows)
+
+
+def _linear_model(cal: Calibration) -> tuple[pd.DataFrame, np.ndarray]:
+    """Slopes (targets x parameters) and intercepts (at the fit) of the targets' z-scores."""
+    ok = complete(cal.candidates)
+    d = len(cal.firm.fit)
+    fitted = cal.values
+    x = np.column_stack([unit(p, ok[p.name].to_numpy()) - unit(p, np.array([fitted[p.name]]))
+                         for p in cal.firm.fit])
+    # The candidates nearest the fit (on the unit scale of the ranges): local slopes.
+    near = np.argsort(np.linalg.norm(x, axis=1), kind="stable")
+    near = near[:min(len(ok), max(LOCAL_PER_PARAMETER * (d + 1), len(ok) // 3))]
+    local, x = ok.iloc[near], x[near]
+    design = np.column_stack([np.ones(len(local)), x])
+    slopes, intercepts = {}, []
+    for t in cal.firm.targets:
+        z = (local[t.column].to_numpy(dtype=float) - t.value) / t.sigma
+        coef, *_ = np.linalg.lstsq(design, z, rcond=None)
+        slopes[t.metric] = coef[1:]
+        intercepts.append(coef[0])
+    table = pd.DataFrame(slopes, index=[p.name for p in cal.firm.fit]).T
+    return table, np.array(intercepts)
+
+
+def _profile_interval(a: np.ndarray, b: np.ndarray, centre: np.ndarray, i: int
+                      ) -> tuple[float, float]:
+    """Where, on the unit scale, the profile of parameter i of |a + b (u - centre)|^2 over the
+    unit box stays within NEAR_BEST of its value at the fit (|a|^2), so the fit is inside."""
+    from scipy.optimize import lsq_linear
+
+    rest = [j for j in range(len(centre)) if j != i]
+    grid = np.union1d(np.linspace(0.0, 1.0, PROFILE_GRID), [centre[i]])
+    values = []
+    for t in grid:
+        residual = a + b[:, i] * (t - centre[i]) - b[:, rest] @ centre[rest]
+        if rest and np.any(b[:, rest]):
+            best = lsq_linear(b[:, rest], -residual, bounds=(0.0, 1.0))
+            residual = residual + b[:, rest] @ best.x
+        values.append(float(residual @ residual))
+    profile = np.array(values)
+    inside = grid[profile <= float(a @ a) + NEAR_BEST]
+    return float(inside.min()), float(inside.max())
 
 
 def convergence(cal: Calibration) -> pd.DataFrame:

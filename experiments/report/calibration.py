@@ -178,8 +178,9 @@ def markdown(cal: Calibration, fit: pd.DataFrame, parameters: pd.DataFrame,
         "others (the verdict names the target that then misses most: what pulls against it); "
         "one *out of reach* was met by no candidate within the fit ranges.", "",
         "## What the targets pin down", "", *parameters_markdown(parameters), "",
-        "The interval is where the objective, with the other parameters free to compensate, "
-        f"stays within {NEAR_BEST} of the fit (95%), from the targets' slopes around the fit; "
+        "The interval is where the objective, with the other parameters moving within their "
+        f"ranges to compensate, stays within {NEAR_BEST} of its value at the fit (95%), from "
+        "the targets' slopes around the fit; "
         "*moves most* is the target most sensitive to the parameter. A *free* parameter is not "
         "set by these targets: its fitted value is one of many that fit about as well, and "
         "conclusions that hang on it need a target that pins it.", "",
