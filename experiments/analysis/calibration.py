@@ -102,20 +102,6 @@ def profile(cal: Calibration, p: FitParam, bins: int = PROFILE_BINS) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def unit(p: FitParam, values: np.ndarray) -> np.ndarray:
-    """Values of `p` on the unit scale of its range (logarithmic for a log range)."""
-    values = np.asarray(values, dtype=float)
-    if p.log:
-        return (np.log(values) - np.log(p.lo)) / (np.log(p.hi) - np.log(p.lo))
-    return (values - p.lo) / (p.hi - p.lo)
-
-
-def from_unit(p: FitParam, u: float) -> float:
-    if p.log:
-        return float(np.exp(np.log(p.lo) + u * (np.log(p.hi) - np.log(p.lo))))
-    return float(p.lo + u * (p.hi - p.lo))
-
-
 def sensitivities(cal: Calibration) -> pd.DataFrame:
     """Slope of each target's z-score on each parameter (per whole range), around the fit: a
     least-squares plane through the candidates nearest it. Rows: targets; columns: parameters."""
@@ -129,7 +115,7 @@ def parameter_table(cal: Calibration) -> pd.DataFrame:
     slopes, intercepts = _linear_model(cal)
     fit = cal.firm.fit
     fitted = cal.values
-    centre = np.array([unit(p, np.array([fitted[p.name]]))[0] for p in fit])
+    centre = np.array([float(p.to_unit(fitted[p.name])) for p in fit])
     b = slopes.to_numpy()
     rows = []
     for i, p in enumerate(fit):
@@ -139,7 +125,7 @@ def parameter_table(cal: Calibration) -> pd.DataFrame:
         rows.append({
             "parameter": p.name, "lo": p.lo, "hi": p.hi, "log": p.log,
             "before": value_of(cal.firm.base, p.name), "fitted": float(fitted[p.name]),
-            "interval_lo": from_unit(p, lo), "interval_hi": from_unit(p, hi),
+            "interval_lo": float(p.from_unit(lo)), "interval_hi": float(p.from_unit(hi)),
             "range_share": share, "moves_most": column.idxmax() if column.max() > 0 else "",
             "verdict": ("pinned" if share <= PINNED else "partly pinned"
                         if share <= PARTLY else "free"),
@@ -152,7 +138,7 @@ def _linear_model(cal: Calibration) -> tuple[pd.DataFrame, np.ndarray]:
     ok = complete(cal.candidates)
     d = len(cal.firm.fit)
     fitted = cal.values
-    x = np.column_stack([unit(p, ok[p.name].to_numpy()) - unit(p, np.array([fitted[p.name]]))
+    x = np.column_stack([p.to_unit(ok[p.name].to_numpy()) - p.to_unit(fitted[p.name])
                          for p in cal.firm.fit])
     # The candidates nearest the fit (on the unit scale of the ranges): local slopes.
     near = np.argsort(np.linalg.norm(x, axis=1), kind="stable")

@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from experiments.errors import UsageError
 from experiments.paramfile import CURRENT, read_toml, with_preset
 from experiments.spec_checks import Checker, allowed
@@ -90,11 +92,21 @@ class FitParam:
     log: bool
     integer: bool
 
-    def width(self, a: float, b: float) -> float:
-        """The share of this range between `a` and `b` (on the log scale for log ranges)."""
+    def to_unit(self, values: Any) -> Any:
+        """Values on the unit scale of this range (logarithmic for a log range)."""
+        x = np.asarray(values, dtype=float)
         if self.log:
-            return (math.log(b) - math.log(a)) / (math.log(self.hi) - math.log(self.lo))
-        return (b - a) / (self.hi - self.lo)
+            return (np.log(x) - math.log(self.lo)) / (math.log(self.hi) - math.log(self.lo))
+        return (x - self.lo) / (self.hi - self.lo)
+
+    def from_unit(self, u: float) -> float | int:
+        """The value at `u` on the unit scale of this range (an integer for integer fields)."""
+        if self.log:
+            x = math.exp(math.log(self.lo) + u * (math.log(self.hi) - math.log(self.lo)))
+        else:
+            x = self.lo + u * (self.hi - self.lo)
+        x = min(max(float(x), self.lo), self.hi)
+        return round(x) if self.integer else x
 
 
 @dataclass(frozen=True)

@@ -121,9 +121,10 @@ def _locked(folder: Path, firm: Firm, settings: Settings, fresh: bool) -> Iterat
         earlier = json.loads(marker.read_text(encoding="utf-8"))
         if earlier.get("identity") != identity:
             raise UsageError(
-                f"--out {folder}: holds a calibration of another firm file or with other "
-                f"settings (seeds, seed, batch, checks); use --fresh to start over (the old "
-                "one is kept beside) or --out to choose another folder")
+                f"--out {folder}: holds a calibration of another firm file, with other "
+                "settings (seeds, seed, batch, checks) or of a model with other defaults; use "
+                "--fresh to start over (the old one is kept beside) or --out to choose another "
+                "folder")
     folder.mkdir(parents=True, exist_ok=True)
     lock = open(folder / ".lock", "w")  # noqa: SIM115 - held for the whole calibration
     try:
@@ -259,17 +260,8 @@ def startup_points(firm: Firm, settings: Settings) -> list[dict[str, Any]]:
                "bounds": [[0.0, 1.0]] * len(firm.fit)}
     unit = latin.sample(problem, n - len(first),
                         seed=stream_seed(settings.seed, SAMPLER_STREAM) % 2**32)
-    return first + [{p.name: _from_unit(p, u) for p, u in zip(firm.fit, row, strict=True)}
+    return first + [{p.name: p.from_unit(u) for p, u in zip(firm.fit, row, strict=True)}
                     for row in unit]
-
-
-def _from_unit(p: FitParam, u: float) -> Any:
-    if p.log:
-        x = float(np.exp(np.log(p.lo) + u * (np.log(p.hi) - np.log(p.lo))))
-    else:
-        x = float(p.lo + u * (p.hi - p.lo))
-    x = min(max(x, p.lo), p.hi)
-    return round(x) if p.integer else x
 
 
 def propose(firm: Firm, settings: Settings, history: pd.DataFrame, generation: int, n: int

@@ -81,7 +81,7 @@ def test_a_folder_of_something_else_or_another_calibration_is_refused(
 
     synthetic["calibration"].update(budget=2, batch=2, check_top=1, check_seeds=1)
     folder = calibrate(firm_from_dict(synthetic), tmp_path / "c", workers=0, quiet=True)
-    with pytest.raises(UsageError, match="holds a calibration of another firm file or with "
+    with pytest.raises(UsageError, match="holds a calibration of another firm file, with "
                                          "other settings"):
         calibrate(firm_from_dict(synthetic), folder, seeds=3, workers=0, quiet=True)
     calibrate(firm_from_dict(synthetic), folder, seeds=3, workers=0, quiet=True, fresh=True)
