@@ -17,6 +17,7 @@ traced to stored runs. The block sits in docs/calibration.md between
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ def block(folder: Path, replicates: int, workers: int | None) -> str:
     lines = [
         f"Calibrated with `alignsim calibrate experiments/firms/default.toml` "
         f"({len(cal.candidates)} candidates x {s.seeds} seeds, the best {s.check_top} checked "
-        f"on {s.check_seeds} fresh seeds; alignsim {_version(folder)}). "
+        f"on {s.check_seeds} fresh seeds; {_code(folder)}). "
         f"**{report.verdict}.**", "", *fit_markdown(report.fit), "",
         *parameters_markdown(report.parameters), "",
         f"Out of sample, with nothing retuned: the calibrated firm under each preset on "
@@ -96,11 +97,13 @@ def block(folder: Path, replicates: int, workers: int | None) -> str:
     return "\n".join(lines)
 
 
-def _version(folder: Path) -> str:
-    import json
-
+def _code(folder: Path) -> str:
+    """alignsim's version and the git commit(s) the calibration ran on."""
     provenance = json.loads((folder / "report" / "provenance.json").read_text())
-    return str(provenance["versions"].get("alignsim", "unknown"))
+    commits = [f"{g['commit'][:10]}{' with uncommitted changes' if g['dirty'] else ''}"
+               for g in provenance.get("git", []) if g.get("commit")]
+    at = f" at commit {', '.join(commits)}" if commits else ""
+    return f"alignsim {provenance['versions'].get('alignsim', 'unknown')}{at}"
 
 
 def replace_block(text: str, new: str) -> str:

@@ -26,7 +26,13 @@ from experiments.analysis.calibration import (
     sensitivities,
 )
 from experiments.calibration import Calibration, load_calibration
-from experiments.calibration.search import SAMPLER, complete
+from experiments.calibration.search import (
+    CHECKS,
+    EVALUATIONS,
+    SAMPLER,
+    complete,
+    evaluation_folders,
+)
 from experiments.paramfile import write_params
 from experiments.report.figures.calibration import (
     convergence_figure,
@@ -35,6 +41,7 @@ from experiments.report.figures.calibration import (
 )
 from experiments.report.figures.frame import save
 from experiments.report.style import format_value, lower_case, metric_label
+from experiments.store import read_manifest
 from sim.provenance import versions
 
 REPORT = "report"
@@ -129,8 +136,19 @@ def provenance(cal: Calibration) -> dict[str, object]:
         "sampler": SAMPLER, "fit_seeds": cal.fit_seeds, "check_seeds": cal.check_seeds,
         "run_weeks": cal.firm.weeks, "chosen_candidate": cal.chosen,
         "chosen_on_fresh_seeds": cal.checked, "fitted": cal.values,
-        "versions": found, "platform": platform.platform(),
+        "versions": found, "platform": platform.platform(), **code_of(cal),
     }
+
+
+def code_of(cal: Calibration) -> dict[str, object]:
+    """The git commit (and whether the work tree had changes) of the code that ran the
+    calibration's batches, from their results stores; every commit if they differ."""
+    commits = set()
+    for kind in (EVALUATIONS, CHECKS):
+        for store in evaluation_folders(cal.folder, kind):
+            for session in (read_manifest(store) or {}).get("sessions", []):
+                commits.add((session.get("git_commit"), session.get("git_dirty")))
+    return {"git": [{"commit": c, "dirty": d} for c, d in sorted(commits, key=str)]}
 
 
 def fit_markdown(fit: pd.DataFrame) -> list[str]:

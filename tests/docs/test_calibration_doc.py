@@ -108,3 +108,19 @@ def test_the_script_writes_the_default_firms_result_into_the_doc(tmp_path: Path)
     for arm in ("undefined", "aligned", "integrated"):
         assert f"\n| {arm} | " in text
     assert text.endswith("<!-- default-firm:end -->\nafter\n") and "old" not in text
+
+
+@pytest.mark.slow
+def test_the_python_tour_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("acme.toml").write_text(_blocks("toml")[0], encoding="utf-8")
+    code = _blocks("python")[0]
+    assert "budget=240, seeds=5" in code
+    small = code.replace("budget=240, seeds=5", "budget=2, seeds=1, check_top=1, check_seeds=1, "
+                                                "workers=0, quiet=True")
+    namespace: dict[str, object] = {}
+    exec(compile(small, "docs/calibration.md", "exec"), namespace)
+    from sim import Params
+
+    assert isinstance(namespace["fitted"], Params)
+    assert Path("results/acme/params.toml").exists()
