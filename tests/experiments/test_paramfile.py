@@ -18,7 +18,7 @@ from experiments.paramfile import (
     write_params,
 )
 from sim import ParamError, Params, presets
-from sim.params import known_fields, value_of
+from sim.params import field_of, known_fields, value_of
 
 FIRM = Params().with_overrides({
     "org.n_reps": 12, "market.inquiry_alpha": 0.031, "behaviour.prospect_bias": 2.25,
@@ -103,4 +103,5 @@ def test_an_unknown_preset_lists_current_too() -> None:
 def test_the_text_says_what_each_parameter_is() -> None:
     text = dump_params(Params(), header="made by a test")
     assert text.startswith("# made by a test\n")
-    assert "n_reps = 20  # sales reps [people]" in text
+    meta = field_of("org.n_reps").metadata
+    assert f"n_reps = {Params().org.n_reps}  # {meta['doc']} [{meta['unit']}]" in text

@@ -18,6 +18,7 @@ from experiments.calibration.firm import firm_from_dict
 from experiments.calibration.search import EVALUATIONS, evaluation_folders, fit_seeds_of
 from experiments.errors import UsageError
 from experiments.store import load
+from sim.params import value_of
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -33,8 +34,9 @@ def test_an_interrupted_or_extended_calibration_matches_an_uninterrupted_one(
     straight = calibrate(firm, tmp_path / "straight", workers=0, quiet=True)
     table = _candidates(straight)
     assert len(table) == 12 and table["runs_done"].eq(2).all()
-    first = table.iloc[0]
-    assert (first["market.win_rate_scale"], first["market.churn_scale"]) == (1.0, 1.0)
+    first = table.iloc[0]  # the firm as it stands
+    for name in ("market.win_rate_scale", "market.churn_scale"):
+        assert first[name] == value_of(firm.base, name)
 
     # Stopped after 8 candidates, then the budget raised to 12: the same 12 candidates.
     steps = tmp_path / "steps"
