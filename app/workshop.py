@@ -15,8 +15,9 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from experiments.paramfile import firm_from_environment, with_preset
 from experiments.report.style import KOTLER_NAMES, OKABE_ITO, arm_colour
-from sim import AlignmentModel, ParamError, Params, presets
+from sim import AlignmentModel, ParamError, Params
 from sim.metrics import kotler_type
 from sim.params import describe_allowed, field_kind, field_of, value_of
 
@@ -46,6 +47,8 @@ PEOPLE_FIELDS = (
 # A room-sized slider range for fields whose declared range reaches far beyond one laptop's
 # frame rate (the model accepts up to 2,000 reps; the page stays responsive well below 200).
 SLIDER_CAPS = {"org.n_reps": 200, "org.n_marketers": 60}
+# The firm the room plays with: `alignsim app --params FILE`, else the model's default firm.
+FIRM = firm_from_environment()
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,11 @@ class WorkshopSetup:
 
     def arms(self) -> list[tuple[str, Params]]:
         """(label, Params) per arm; raises ParamError naming the field for a bad combination."""
-        first = presets.get(self.preset, {**self.governance, **self.people})
+        first = with_preset(FIRM, self.preset, {**self.governance, **self.people})
         arms = [(self.preset + _changes(self.governance), first)]
         if self.compare_with is not None:
             shared = self.governance if self.changes_to_both else {}
-            second = presets.get(self.compare_with, {**shared, **self.people})
+            second = with_preset(FIRM, self.compare_with, {**shared, **self.people})
             arms.append((self.compare_with + _changes(shared), second))
         return arms
 
@@ -198,7 +201,7 @@ def _with(setup: WorkshopSetup, name: str, value: Any) -> WorkshopSetup:
     affected = [setup.preset]
     if setup.compare_with is not None and setup.changes_to_both:
         affected.append(setup.compare_with)
-    if all(value == value_of(presets.get(p), name) for p in affected):
+    if all(value == value_of(with_preset(FIRM, p), name) for p in affected):
         del governance[name]  # back at the presets' own value: no longer a change
     return dataclasses.replace(setup, governance=governance)
 

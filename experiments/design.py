@@ -1,9 +1,11 @@
 """Designs: from an ExperimentSpec to arms (points in factor space) and runs (arm x replicate).
 
-Factorial designs cross the factors' levels; Latin hypercube, Sobol and Morris designs are
-sampled with SALib over the factors' ranges. Replicate r of every arm gets the same seed (common
-random numbers), the r-th child of ``numpy.random.SeedSequence(spec.seed)``, so arms differ by
-their governance only and seeds of experiments with different base seeds never collide.
+Factorial designs cross the factors' levels; points designs zip them (point i takes the i-th
+value of every factor: given parameter sets, such as a calibration's candidates); Latin
+hypercube, Sobol and Morris designs are sampled with SALib over the factors' ranges. Replicate r
+of every arm gets the same seed (common random numbers), the r-th child of
+``numpy.random.SeedSequence(spec.seed)``, so arms differ by their governance only and seeds of
+experiments with different base seeds never collide.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
 def arms(spec: ExperimentSpec) -> list[Arm]:
     if spec.design == "factorial":
         return _factorial(spec)
+    if spec.design == "points":
+        return _points(spec)
     return _sampled(spec)
 
 
@@ -75,6 +79,13 @@ def _factorial(spec: ExperimentSpec) -> list[Arm]:
             values=dict(zip(names, combo, strict=True)))
         for i, combo in enumerate(combos)
     ]
+
+
+def _points(spec: ExperimentSpec) -> list[Arm]:
+    names = [f.name for f in spec.factors]
+    columns = zip(*(f.levels for f in spec.factors), strict=True)
+    return [Arm(index=i, label=f"p{i:05d}", values=dict(zip(names, point, strict=True)))
+            for i, point in enumerate(columns)]
 
 
 def salib_problem(spec: ExperimentSpec) -> dict[str, Any]:

@@ -1,6 +1,7 @@
-"""Single runs and small preset comparisons, from the command line or a notebook: presets with
-overrides to Params, every arm run on the same replicate seeds (common random numbers), and any
-run of a results folder run again alone (`rerun`), checked bit for bit against what is stored.
+"""Single runs and small preset comparisons, from the command line or a notebook: a firm (the
+model's defaults, or a params file) under presets with overrides to Params, every arm run on the
+same replicate seeds (common random numbers), and any run of a results folder run again alone
+(`rerun`), checked bit for bit against what is stored.
 
 What `alignsim run` and `compare` print and write (the summary table, the weekly tables, the
 provenance and the chart) is `experiments.report.run_outputs`.
@@ -18,8 +19,9 @@ import pandas as pd
 
 from experiments.design import replicate_seeds
 from experiments.errors import UsageError
+from experiments.paramfile import with_preset
 from experiments.spec_checks import allowed
-from sim import Params, RunResult, presets, run
+from sim import Params, RunResult, run
 from sim.params import ParamError, field_kind, field_of
 
 
@@ -37,7 +39,7 @@ def parse_sets(items: Sequence[str]) -> dict[str, str]:
 
 def check_set(dotted: str, text: str) -> None:
     """A `--set` value that does not read as its field's type is an error in the words of the
-    command line ("an integer in [1, 200]"); unknown names are left to `presets.get`."""
+    command line ("an integer in [1, 200]"); unknown names are left to `with_preset`."""
     try:
         fld = field_of(dotted)
     except ParamError:
@@ -58,18 +60,20 @@ def check_set(dotted: str, text: str) -> None:
 _BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 
 
-def build_params(preset: str, sets: dict[str, str], weeks: int | None) -> Params:
-    """A preset with overrides (dotted name -> value or string) and an optional run length."""
+def build_params(preset: str, sets: dict[str, str], weeks: int | None,
+                 base: Params | None = None) -> Params:
+    """A firm (`base`, default the model's defaults) under a preset (``current``: its own
+    governance), with overrides (dotted name -> value or string) and an optional run length."""
     for dotted, text in sets.items():
         check_set(dotted, text)
+    base = base or Params()
     overrides: dict[str, Any] = dict(sets)
     if weeks is not None:
         overrides["weeks"] = str(weeks)
-        default_burn_in = Params().burn_in_weeks
-        if "burn_in_weeks" not in overrides and weeks <= default_burn_in:
-            # A short run keeps a proportionate burn-in rather than failing on the default one.
+        if "burn_in_weeks" not in overrides and weeks <= base.burn_in_weeks:
+            # A short run keeps a proportionate burn-in rather than failing on the firm's one.
             overrides["burn_in_weeks"] = str(weeks // 7)
-    return presets.get(preset, overrides)
+    return with_preset(base, preset, overrides)
 
 
 @dataclass(frozen=True)

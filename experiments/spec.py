@@ -1,5 +1,8 @@
 """Experiment files: a TOML file read with `tomllib` and validated into an `ExperimentSpec`.
 
+A ``params`` key (a params file's path, or the params as a table) names the firm the arms run
+on (`experiments.paramfile`); the file is read in, so the spec stands alone.
+
 Every check happens on reading (the value checks in `experiments.spec_checks`, the arms with
 `experiments.design`), before anything runs or is written, and every error is one `SpecError`
 (a `UsageError`) whose message names the file, the key and what is allowed. The format is
@@ -21,16 +24,17 @@ from typing import Any
 from experiments.design import arms
 from experiments.errors import UsageError
 from experiments.files import read_utf8
+from experiments.paramfile import CURRENT, params_from_table, preset_names, read_toml, with_preset
 from experiments.spec_checks import Checker, allowed
-from sim import presets
 from sim.params import GROUPS, Params, field_kind
 
-DESIGNS = ("factorial", "lhs", "sobol", "morris")
+DESIGNS = ("factorial", "lhs", "sobol", "morris", "points")
 SAMPLED = ("lhs", "sobol", "morris")
+"""Designs drawn over factor ranges; factorial and points designs list their arms' values."""
 PRESET_FACTOR = "preset"
 
-_TOP_KEYS = ("name", "description", "preset", "weeks", "replicates", "seed", "overrides",
-             "factors", "design", "output")
+_TOP_KEYS = ("name", "description", "params", "preset", "weeks", "replicates", "seed",
+             "overrides", "factors", "design", "output")
 _DESIGN_KEYS = ("kind", "samples", "second_order", "levels")
 _OUTPUT_KEYS = ("weekly_metrics", "every_weeks", "network_weeks")
 _RANGE_KEYS = ("min", "max")
@@ -42,7 +46,8 @@ _MAX_SEED = 2**63 - 1
 class Factor:
     """One varied input: a parameter (dotted name) or the base preset (``"preset"``).
 
-    Factorial designs give ``levels``; sampled designs give a range ``lo``..``hi``.
+    Factorial and points designs give ``levels``; sampled designs give a range
+    ``lo``..``hi``.
     """
 
     name: str
@@ -78,9 +83,14 @@ class ExperimentSpec:
     source: str
     """Where the spec came from (a path, or ``<dict>``), for messages."""
     text: str
-    """The TOML text of the spec, stored verbatim in the results folder."""
+    """The TOML text of the spec, stored in the results folder: verbatim, or, when it names a
+    params file, rewritten with that file's parameters in line."""
     data: dict[str, Any] = dataclasses.field(repr=False, compare=False)
     """The parsed TOML, used to tell whether a results folder holds this same experiment."""
+    base: Params = dataclasses.field(default_factory=Params, repr=False)
+    """The firm every arm starts from: the ``params`` of the file, else the model's defaults."""
+    firm: str = ""
+    """Where ``base`` came from (a params file's path, ``params`` for a table), or empty."""
 
     @property
     def varied(self) -> tuple[str, ...]:
@@ -92,30 +102,36 @@ class ExperimentSpec:
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def base_params(self) -> Params:
-        return presets.get(self.preset, {**self.overrides, "weeks": self.weeks})
+        return with_preset(self.base, self.preset, {**self.overrides, "weeks": self.weeks})
 
     def arm_params(self, values: Mapping[str, Any]) -> Params:
-        """Params of one arm: preset, then overrides, then the factor values."""
+        """Params of one arm: the firm, its preset, then overrides, then the factor values."""
         preset = values.get(PRESET_FACTOR, self.preset)
         settings = {k: v for k, v in values.items() if k != PRESET_FACTOR}
-        return presets.get(preset, {**self.overrides, "weeks": self.weeks, **settings})
+        return with_preset(self.base, preset, {**self.overrides, "weeks": self.weeks, **settings})
 
 
-def load_spec(path: str | Path) -> ExperimentSpec:
-    """Read and validate an experiment file."""
+def load_spec(path: str | Path, *, params: str | Path | None = None) -> ExperimentSpec:
+    """Read and validate an experiment file; `params` (a params file) replaces its firm."""
     path = Path(path)
-    return parse_spec(read_utf8(path), source=str(path), default_name=path.stem)
+    return parse_spec(read_utf8(path), source=str(path), default_name=path.stem,
+                      folder=path.parent, params=params)
 
 
-def parse_spec(text: str, *, source: str = "<text>", default_name: str = "experiment"
+def parse_spec(text: str, *, source: str = "<text>", default_name: str = "experiment",
+               folder: Path | None = None, params: str | Path | None = None
                ) -> ExperimentSpec:
-    """Validate the TOML text of an experiment file."""
+    """Validate the TOML text of an experiment file. A ``params`` path in it is read relative
+    to `folder` (default: the working folder); `params` given here replaces the file's."""
     text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"file {source}: not valid TOML: {err}") from None
-    return _build(data, text=text, source=source, default_name=default_name)
+    if params is not None:
+        data["params"] = str(params)
+        folder = None
+    return _build(data, text=text, source=source, default_name=default_name, folder=folder)
 
 
 def spec_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> ExperimentSpec:
@@ -124,8 +140,24 @@ def spec_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Experi
     return _build(data, text=dump_toml(data), source=source, default_name="experiment")
 
 
-def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
-           ) -> ExperimentSpec:
+def _firm(check: Checker, data: dict[str, Any], folder: Path | None) -> tuple[Params, str, bool]:
+    """The firm of the file (the model's defaults without ``params``), where it came from, and
+    whether it was read from a params file (then `data` holds its table, written in line)."""
+    raw = data.get("params")
+    if raw is None:
+        return Params(), "", False
+    if isinstance(raw, dict):
+        return params_from_table(raw, source=check.source, prefix="params."), "params", False
+    if not isinstance(raw, str) or not raw:
+        check.fail("params", raw, "the path of a params file, or a table of parameters")
+    path = Path(raw) if folder is None or Path(raw).is_absolute() else folder / raw
+    table = read_toml(path)
+    data["params"] = table
+    return params_from_table(table, source=str(path)), str(path), True
+
+
+def _build(data: dict[str, Any], *, text: str, source: str, default_name: str,
+           folder: Path | None = None) -> ExperimentSpec:
     check = Checker(source)
     if not data:
         # Most likely the wrong file, or one saved empty: running the defaults would be a
@@ -133,6 +165,10 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         raise UsageError(f"file {source}: sets nothing; an experiment file sets at least one of "
                          f"{', '.join(_TOP_KEYS)} (see docs/experiments.md)")
     check.keys("the file's top level", data, _TOP_KEYS, prefix="")
+    base, firm, read_in = _firm(check, data, folder)
+    if read_in:
+        # The results folder keeps this text: with the params file in line it stands alone.
+        text = f"# {source}, with its params file {firm} written in line\n" + dump_toml(data)
 
     name = data.get("name", default_name)
     if not isinstance(name, str) or not _NAME_RE.match(name):
@@ -142,9 +178,9 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
     if not isinstance(description, str):
         check.fail("description", description, "a string")
 
-    preset = data.get("preset", "undefined")
-    if not isinstance(preset, str) or preset not in presets.names():
-        check.fail("preset", preset, "one of " + ", ".join(presets.names()))
+    preset = data.get("preset", CURRENT if firm else "undefined")
+    if not isinstance(preset, str) or preset not in preset_names():
+        check.fail("preset", preset, "one of " + ", ".join(preset_names()))
 
     weeks = check.integer("weeks", data.get("weeks", Params().weeks), lo=1, hi=2080)
     replicates = check.integer("replicates", data.get("replicates", 1), lo=1, hi=100_000)
@@ -184,7 +220,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         for extra in ("samples", "second_order", "levels"):
             if extra in design_raw:
                 check.fail(f"design.{extra}", design_raw[extra],
-                           "nothing: a factorial design takes no " + extra)
+                           f"nothing: a {design} design takes no " + extra)
 
     factors_raw = data.get("factors", {})
     if not isinstance(factors_raw, dict):
@@ -193,6 +229,14 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
                     for dotted, value, key in _flatten(check, "factors", factors_raw))
     if design in SAMPLED and not factors:
         check.fail("factors", {}, f"at least one factor with a range for a {design} design")
+    if design == "points":
+        if not factors:
+            check.fail("factors", {}, "at least one factor with a list of values for a points "
+                                      "design")
+        if len({len(f.levels) for f in factors}) > 1:
+            check.fail("factors", None, "lists of one length for a points design (point i "
+                                        "takes the i-th value of every factor); lengths are "
+                       + ", ".join(f"{f.name}: {len(f.levels)}" for f in factors), raw=True)
 
     output = data.get("output", {})
     if not isinstance(output, dict):
@@ -223,7 +267,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         morris_levels=morris_levels, replicates=replicates, weeks=weeks, seed=seed,
         weekly_metrics=weekly_metrics, every_weeks=every_weeks, network_weeks=network_weeks,
         source=source, text=text,
-        data=data,
+        data=data, base=base, firm=firm,
     )
     _check_arms(spec, check)
     return spec
@@ -300,7 +344,7 @@ def _factor(check: Checker, key: str, dotted: str, raw: Any, design: str) -> Fac
     if design in SAMPLED:
         return _range_factor(check, key, dotted, raw, design)
     if _is_range(raw):
-        check.fail(key, raw, "a list of levels, e.g. [1, 2, 4], for a factorial design "
+        check.fail(key, raw, f"a list of levels, e.g. [1, 2, 4], for a {design} design "
                              "(a {min, max} range needs design.kind = lhs, sobol or morris)")
     if not isinstance(raw, list):
         check.fail(key, raw, "a list of levels, e.g. [1, 2, 4]")
@@ -308,14 +352,14 @@ def _factor(check: Checker, key: str, dotted: str, raw: Any, design: str) -> Fac
         check.fail(key, raw, "at least one level (an empty factor gives no runs)")
     if dotted == PRESET_FACTOR:
         for level in raw:
-            if not isinstance(level, str) or level not in presets.names():
-                check.fail(key, level, "presets: " + ", ".join(presets.names()))
+            if not isinstance(level, str) or level not in preset_names():
+                check.fail(key, level, "presets: " + ", ".join(preset_names()))
         levels: tuple[Any, ...] = tuple(raw)
         kind: type = str
     else:
         kind = field_kind(check.field(key, dotted))
         levels = tuple(check.value(key, dotted, level) for level in raw)
-    if len(set(levels)) != len(levels):
+    if design != "points" and len(set(levels)) != len(levels):
         check.fail(key, raw, "distinct levels (a level is listed twice)")
     return Factor(name=dotted, levels=levels, kind=kind)
 

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from experiments.errors import UsageError
+from experiments.paramfile import PARAMS_ENV, load_params
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -33,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "week by week, and run two rules side by side on the same market. See "
                     "docs/workshop.md.")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on (8765)")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="play with the firm of this params file (e.g. from `alignsim "
+                             "calibrate`): presets and sliders apply on top of it")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (127.0.0.1: this machine only; 0.0.0.0 lets "
                              "participants' laptops on the same network connect)")
@@ -47,6 +51,8 @@ def handle(args: argparse.Namespace) -> int:
                          f"no app/ in {ROOT}")
     if importlib.util.find_spec("solara") is None:
         raise UsageError("the dashboard needs the app extra: pip install -e '.[app]'")
+    if args.params is not None:
+        load_params(args.params)  # a bad file is refused here, in one line, not in the page
     _check_free(args.host, args.port)
     if args.host not in LOOPBACK:
         print(f"warning: listening on {args.host}: anyone who can reach this machine on port "
@@ -61,6 +67,9 @@ def handle(args: argparse.Namespace) -> int:
         "SOLARA_THEME_SHOW_BANNER": "False",
         "SOLARA_THEME_TITLE": "alignsim workshop",
     }
+    env.pop(PARAMS_ENV, None)
+    if args.params is not None:
+        env[PARAMS_ENV] = str(args.params.resolve())
     cmd = [sys.executable, "-m", "app.serve", str(os.getpid()),
            "run", "app.app", "--host", args.host, "--port", str(args.port), "--no-open",
            "--production", "--log-level", "warning"]

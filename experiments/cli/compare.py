@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from experiments.errors import UsageError
+from experiments.paramfile import load_params, preset_names
 from experiments.report.run_outputs import (
     FORMATS,
     Summary,
@@ -15,7 +16,7 @@ from experiments.report.run_outputs import (
     write_outputs,
 )
 from experiments.single import Comparison, build_params, compare, parse_sets, run_arms
-from sim import Params, presets
+from sim import Params
 
 DEFAULT_SEED = 1
 
@@ -24,7 +25,15 @@ MAX_SEED = 2**63 - 1
 """The seeds an experiment file allows (numpy's SeedSequence takes no negative seed)."""
 
 
+def add_params_option(parser: argparse.ArgumentParser) -> None:
+    """``--params FILE``: the firm every command runs on (presets and --set apply on top)."""
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="run on the firm of this params file (e.g. params.toml from "
+                             "`alignsim calibrate`); presets and --set apply on top")
+
+
 def add_run_options(parser: argparse.ArgumentParser, default_replicates: int) -> None:
+    add_params_option(parser)
     parser.add_argument("--set", dest="sets", action="append", default=[],
                         metavar="GROUP.FIELD=VALUE",
                         help="override a parameter, e.g. governance.cadence_weeks=4 (repeatable)")
@@ -52,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "the first (or --baseline) with its 95%% interval, and write tables and a "
                     "chart of the mean over replicates with 95%% bands.")
     parser.add_argument("presets", nargs="+", metavar="PRESET",
-                        help=f"two or more of: {', '.join(presets.names())}")
+                        help=f"two or more of: {', '.join(preset_names())} (current: the "
+                             "governance of the --params file)")
     parser.add_argument("--baseline", default=None, metavar="PRESET",
                         help="preset the others are compared with (default: the first)")
     add_run_options(parser, default_replicates=5)
@@ -64,11 +74,17 @@ def handle(args: argparse.Namespace) -> int:
         raise UsageError(f"presets {args.presets}: compare takes two or more presets (one "
                          "preset alone: `alignsim run --preset NAME`)")
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    out = args.out or Path("results") / f"compare-{'-'.join(args.presets)}-seed{seed}"
+    out = args.out or Path("results") / (f"compare-{firm_tag(args)}{'-'.join(args.presets)}"
+                                         f"-seed{seed}")
     if args.baseline is not None and args.baseline not in args.presets:
         raise UsageError(f"--baseline {args.baseline}: not one of the presets compared "
                          f"({', '.join(args.presets)})")
     return execute(args.presets, args, out)
+
+
+def firm_tag(args: argparse.Namespace) -> str:
+    """``<params file stem>-`` for default output folders of runs on a params file, else ''."""
+    return f"{args.params.stem}-" if getattr(args, "params", None) else ""
 
 
 def replicates(args: argparse.Namespace) -> int:
@@ -94,7 +110,8 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
     if len(set(names)) != len(names):
         raise UsageError(f"presets {names}: each preset at most once")
     sets = parse_sets(args.sets)
-    params = {name: build_params(name, sets, args.weeks) for name in names}
+    base = load_params(args.params) if args.params else None
+    params = {name: build_params(name, sets, args.weeks, base) for name in names}
     check_destination(out)
     progress = not args.quiet and sys.stderr.isatty()
     if seed_itself and reps == 1:
@@ -103,7 +120,8 @@ def execute(names: list[str], args: argparse.Namespace, out: Path, *,
         result = compare(params, seed, reps, progress=progress)
     seeds = (f"seed {seed}" if seed_itself and reps == 1 else
              f"{reps} replicate{'s' if reps > 1 else ''}, base seed {seed}")
-    source = f"alignsim {' vs '.join(names)}; {seeds}"
+    firm = f" on {args.params.name}" if args.params else ""
+    source = f"alignsim {' vs '.join(names)}{firm}; {seeds}"
     return show_and_write(result, params, args, out, source,
                           baseline=getattr(args, "baseline", None))
 

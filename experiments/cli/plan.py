@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="local worker processes the sweep would use (default: the usable "
                              "cores)")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="plan the sweep on the firm of this params file instead of the "
+                             "experiment file's `params`")
     add_plan_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -60,7 +63,7 @@ def handle(args: argparse.Namespace) -> int:
     precision = 0.02 if args.precision is None else args.precision
     if not 0 < precision < 1:
         raise UsageError(f"--precision {precision}: a share between 0 and 1, e.g. 0.02")
-    spec = load_spec(args.file)
+    spec = load_spec(args.file, params=getattr(args, "params", None))
     print(plan_text(spec, args.out, args.workers, precision, args.pilot,
                     getattr(args, "scheduler", None)))
     return 0
@@ -81,6 +84,7 @@ def plan_text(spec: ExperimentSpec, out: Path | None, workers: int | None, preci
         precision_words,
         short_arm,
     )
+    from experiments.spec import SAMPLED
 
     folder = out or Path("results") / spec.name
     design = arms(spec)
@@ -125,9 +129,9 @@ def plan_text(spec: ExperimentSpec, out: Path | None, workers: int | None, preci
           f"run{'s' * (trial.count != 1)})")
     disk = store_bytes(trial, total, sweep_seconds(total, trial.seconds_per_run, n_workers))
     row("disk", f"about {_size(disk)} for {folder} ({_size(trial.bytes_per_run)} per run)")
-    if spec.design != "factorial" or len(design) < 2:
+    if spec.design in SAMPLED or len(design) < 2:
         row("precision", "no paired contrasts to plan for: the design "
-                         + ("is sampled" if spec.design != "factorial" else "has one arm"))
+                         + ("is sampled" if spec.design in SAMPLED else "has one arm"))
         return "\n".join(lines)
     if trial.replicates < 2:
         row("precision", "not estimated (--pilot 0 or 1: a spread needs two pairs or more)")

@@ -25,4 +25,6 @@ def handle(args: argparse.Namespace) -> int:
         print()
     print("Any preset combines with overrides, e.g. "
           "--set governance.budget_structure=shared_pool --set governance.cadence_weeks=4")
+    print("On a firm (--params FILE), a preset replaces the firm's governance and keeps the "
+          "rest; `current` keeps the firm's own governance (docs/calibration.md).")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="target half-width of a paired 95%% interval as a share of the "
                              "baseline's value, for the replicates each contrast needs "
                              "(default 0.02: +-2%%)")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="the firm (params file) the report is for: refused if the folder's "
+                             "runs were made on another firm")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     parser.set_defaults(handler=handle)
 
@@ -38,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from experiments.analysis import PRECISION
     from experiments.report import build_report
+
+    if args.params is not None:
+        check_firm(args.store, args.params)
 
     report = build_report(args.store, args.out, metrics=args.metrics, baseline=args.baseline,
                           network_week=args.network_week,
@@ -49,3 +56,34 @@ def handle(args: argparse.Namespace) -> int:
         print(f"report of {report.done} runs with {len(report.figures)} figure files: "
               f"{report.folder / 'index.html'}")
     return 0
+
+
+def check_firm(store: Path, params: Path) -> None:
+    """A report goes to the client whose firm it names: the folder's runs must have been made on
+    the firm of `params` (figures come from stored runs only, so nothing is rerun)."""
+    from experiments.errors import UsageError
+    from experiments.paramfile import load_params
+    from experiments.spec import parse_spec
+
+    firm = load_params(params)
+    spec_path = store / "spec.toml"
+    if not spec_path.exists():
+        raise UsageError(f"{store}: not a results folder (no spec.toml)")
+    spec = parse_spec(spec_path.read_text(encoding="utf-8"), source=str(spec_path))
+    if spec.base != firm:
+        made_on = "another firm" if spec.firm else "the model's default firm"
+        changed = [k for k, v in _flat(firm.to_dict()).items()
+                   if _flat(spec.base.to_dict()).get(k) != v]
+        raise UsageError(f"--params {params}: the runs in {store} were made on {made_on}, "
+                         f"which differs in {', '.join(changed[:5])}"
+                         + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
+
+
+def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[prefix + key] = value
+    return out

@@ -7,10 +7,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli.compare import DEFAULT_SEED, add_run_options, execute, show_and_write
+from experiments.cli.compare import (
+    DEFAULT_SEED,
+    add_run_options,
+    execute,
+    firm_tag,
+    show_and_write,
+)
 from experiments.errors import UsageError
+from experiments.paramfile import CURRENT, preset_names
 from experiments.report.run_outputs import check_destination
-from sim import presets
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "code 1 if not) and whether the installed version differs from the one "
                     "that made it.")
     parser.add_argument("--preset", default=None, metavar="P",
-                        help=f"one of: {', '.join(presets.names())} (default: undefined)")
+                        help=f"one of: {', '.join(preset_names())} (default: undefined, or "
+                             "current with --params: the params file's own governance)")
     parser.add_argument("--from", dest="source", nargs=2, default=None,
                         metavar=("DIR", "RUN_ID"),
                         help="run again the run RUN_ID (e.g. a00003-r0001) of the results "
@@ -35,9 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.source is not None:
         return rerun_stored(args)
-    preset = "undefined" if args.preset is None else args.preset
+    preset = args.preset if args.preset is not None else (CURRENT if args.params
+                                                          else "undefined")
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    out = args.out or Path("results") / f"run-{preset}-seed{seed}"
+    out = args.out or Path("results") / f"run-{firm_tag(args)}{preset}-seed{seed}"
     return execute([preset], args, out, seed_itself=True)
 
 
@@ -47,7 +55,8 @@ def rerun_stored(args: argparse.Namespace) -> int:
     folder, run_id = Path(args.source[0]), args.source[1]
     given = [flag for flag, value in (("--preset", args.preset), ("--set", args.sets),
                                       ("--seed", args.seed), ("--weeks", args.weeks),
-                                      ("--replicates", args.replicates)) if value]
+                                      ("--replicates", args.replicates),
+                                      ("--params", args.params)) if value]
     if given:
         raise UsageError(f"--from {folder} {run_id}: takes the run's own parameters and seed; "
                          f"drop {', '.join(given)}")

@@ -19,8 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "every run succeeded, 1 if any failed, 2 for a bad file or option.",
     )
     parser.add_argument("file", type=Path, help="experiment file (TOML); see docs/experiments.md")
+    parser.add_argument("--params", type=Path, default=None, metavar="FILE",
+                        help="run on the firm of this params file instead of the experiment "
+                             "file's `params` (presets and overrides apply on top)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="results folder of this experiment (default: results/<name>)")
+                        help="results folder of this experiment (default: results/<name>, or "
+                             "results/<name>-<params file name> with --params)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="local worker processes (default: the usable cores; 0 runs in "
                              "this process)")
@@ -55,9 +59,12 @@ def handle(args: argparse.Namespace) -> int:
         from experiments.cli import plan
 
         return plan.handle(args)
-    spec = load_spec(args.file)
+    spec = load_spec(args.file, params=args.params)
+    out = args.out
+    if out is None and args.params is not None:
+        out = Path("results") / f"{spec.name}-{args.params.stem}"
     try:
-        summary = run_experiment(spec, args.out, workers=args.workers, scheduler=args.scheduler,
+        summary = run_experiment(spec, out, workers=args.workers, scheduler=args.scheduler,
                                  fresh=args.fresh, retry_failed=args.retry_failed,
                                  quiet=args.quiet)
     except SweepAborted as err:
@@ -82,9 +89,10 @@ def replication_note(folder: Path, spec: object, precision: float | None) -> str
     need for the precision, from the stored runs, and a warning when there are too few."""
     from experiments import analysis
     from experiments.report.style import KEY_METRICS, metric_kind, metric_label, precision_words
+    from experiments.spec import SAMPLED
     from experiments.store import load
 
-    if getattr(spec, "design", "") != "factorial":
+    if getattr(spec, "design", "") in SAMPLED:
         return ""
     runs, _ = load(folder, weekly=False)
     done = analysis.finished(runs)

@@ -28,7 +28,7 @@ from experiments.report.page import Page
 from experiments.report.render import draw_all, merge
 from experiments.report.steps import report_steps
 from experiments.report.style import KEY_METRICS, arm_looks, legend_title
-from experiments.spec import ExperimentSpec, parse_spec
+from experiments.spec import SAMPLED, ExperimentSpec, parse_spec
 from experiments.store import load, load_network, read_manifest, status
 
 DEFAULT_METRICS = KEY_METRICS
@@ -85,12 +85,12 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     values = {a.label: a.values for a in design_arms(spec)}
     look = arm_looks({arm: values.get(arm, {}) for arm in order})
     base = order[0]
-    if baseline is not None and spec.design == "factorial":
+    if baseline is not None and spec.design not in SAMPLED:
         base = resolve_arm(baseline, {a: values.get(a, {}) for a in order}, look)
     network = (load_network(store, done["run_id"], [week]) if week is not None
                else pd.DataFrame())
     notes = _notes(state)
-    if week is not None and network.empty and spec.design == "factorial":
+    if week is not None and network.empty and spec.design not in SAMPLED:
         notes.append("This results folder keeps no network (it was made before alignsim "
                      "stored one), so the report has no network chart; run the sweep again "
                      "with --fresh to draw it.")
@@ -188,7 +188,7 @@ def _source(store: Path, spec: ExperimentSpec, state: Any) -> str:
     if commit:
         code += f" (git {commit[:7]}{', modified' if manifest.get('git_dirty') else ''})"
     partial = f"; partial: {state.done} of {state.planned} runs" if state.remaining else ""
-    if spec.design == "factorial":
+    if spec.design not in SAMPLED:
         design = (f"{spec.replicates} replicate{'s' if spec.replicates > 1 else ''} per arm, "
                   f"{spec.weeks} weeks, base seed {spec.seed}{partial}. {code}. "
                   "Intervals: 95% percentile bootstrap over replicates (differences paired by "

@@ -25,6 +25,7 @@ from experiments.report.style import (
     sentence_case,
     short_arm,
 )
+from experiments.spec import SAMPLED
 
 # Sentences under a section's figures: the paired differences of the report's derived metrics.
 SECTION_METRICS = {"Trust and cooperation": ("trust", "cooperation"),
@@ -63,7 +64,7 @@ class Page:
             f"Runs: {state.done} finished, {state.failed} failed, {state.remaining} missing, of "
             f"{state.planned} planned",
         ]
-        if spec.design == "factorial":
+        if spec.design not in SAMPLED:
             facts.append(
                 f"Intervals: 95% percentile bootstrap ({analysis.N_BOOT:,} resamples, seeded) of "
                 "the mean over replicates; differences between arms are paired by replicate "
@@ -226,7 +227,7 @@ class Page:
         return groups
 
     def _factorial(self) -> bool:
-        return self.ctx.spec.design == "factorial"
+        return self.ctx.spec.design not in SAMPLED
 
     def _compared(self) -> bool:
         return self._factorial() and len(self.ctx.look) > 1

@@ -27,6 +27,7 @@ from experiments.report.headings import (
     waterfall_heading,
 )
 from experiments.report.style import metric_kind, metric_label, precision_words
+from experiments.spec import SAMPLED
 
 # Weekly metrics drawn over time: (weekly column, summary metric it matches, smoothing weeks).
 TIME_SERIES = (
@@ -48,7 +49,7 @@ Step = Callable[[dict[str, Any]], tuple[str, str, str, Figure] | None]
 
 def report_steps(ctx: Context, n_boot: int) -> list[Step]:
     """Every step of the report of `ctx`, in the order of the page."""
-    if ctx.spec.design == "factorial":
+    if ctx.spec.design not in SAMPLED:
         return _factorial_steps(ctx, n_boot)
     return _sampled_steps(ctx, n_boot)
 
