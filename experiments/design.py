@@ -1,7 +1,8 @@
 """Designs: from an ExperimentSpec to arms (points in factor space) and runs (arm x replicate).
 
-Factorial designs cross the factors' levels; Latin hypercube, Sobol and Morris designs are
-sampled with SALib over the factors' ranges. Replicate r of every arm gets the same seed (common
+Factorial designs cross the factors' levels; an ``arms`` design lists named arms, each a preset
+with its own values; Latin hypercube, Sobol and Morris designs are sampled with SALib over the
+factors' ranges. Replicate r of every arm gets the same seed (common
 random numbers), the r-th child of ``numpy.random.SeedSequence(spec.seed)``, so arms differ by
 their governance only and seeds of experiments with different base seeds never collide.
 """
@@ -45,6 +46,9 @@ def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
 def arms(spec: ExperimentSpec) -> list[Arm]:
     if spec.design == "factorial":
         return _factorial(spec)
+    if spec.design == "arms":
+        return [Arm(index=i, label=name, values=dict(values))
+                for i, (name, values) in enumerate(spec.named_arms)]
     return _sampled(spec)
 
 

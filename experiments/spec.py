@@ -22,14 +22,14 @@ from experiments.design import arms
 from experiments.errors import UsageError
 from experiments.spec_checks import Checker, allowed
 from sim import presets
-from sim.params import GROUPS, Params, field_kind
+from sim.params import GROUPS, Params, field_kind, value_of
 
-DESIGNS = ("factorial", "lhs", "sobol", "morris")
+DESIGNS = ("factorial", "lhs", "sobol", "morris", "arms")
 SAMPLED = ("lhs", "sobol", "morris")
 PRESET_FACTOR = "preset"
 
 _TOP_KEYS = ("name", "description", "preset", "weeks", "replicates", "seed", "overrides",
-             "factors", "design", "output")
+             "factors", "arms", "design", "output")
 _DESIGN_KEYS = ("kind", "samples", "second_order", "levels")
 _OUTPUT_KEYS = ("weekly_metrics", "every_weeks")
 _RANGE_KEYS = ("min", "max")
@@ -72,6 +72,9 @@ class ExperimentSpec:
     weekly_metrics: tuple[str, ...] | None
     """Weekly metric columns to keep; None keeps all."""
     every_weeks: int
+    named_arms: tuple[tuple[str, dict[str, Any]], ...]
+    """The arms of an ``arms`` design in file order: (name, values), where values hold the
+    arm's preset and its value of every parameter that any arm sets (empty otherwise)."""
     source: str
     """Where the spec came from (a path, or ``<dict>``), for messages."""
     text: str
@@ -81,7 +84,17 @@ class ExperimentSpec:
 
     @property
     def varied(self) -> tuple[str, ...]:
+        """What differs between arms: the factors, or for named arms the preset and every
+        parameter some arm sets (a column of the runs table each)."""
+        if self.named_arms:
+            return tuple(self.named_arms[0][1])
         return tuple(f.name for f in self.factors)
+
+    @property
+    def sampled(self) -> bool:
+        """Sampled over ranges (analysed for sensitivity), rather than arms compared one by
+        one (a factorial or an ``arms`` design)."""
+        return self.design in SAMPLED
 
     def fingerprint(self) -> str:
         """Hash of the parsed spec: equal for files that differ only in comments or layout."""
@@ -92,7 +105,7 @@ class ExperimentSpec:
         return presets.get(self.preset, {**self.overrides, "weeks": self.weeks})
 
     def arm_params(self, values: Mapping[str, Any]) -> Params:
-        """Params of one arm: preset, then overrides, then the factor values."""
+        """Params of one arm: preset, then overrides, then the arm's factor (or named) values."""
         preset = values.get(PRESET_FACTOR, self.preset)
         settings = {k: v for k, v in values.items() if k != PRESET_FACTOR}
         return presets.get(preset, {**self.overrides, "weeks": self.weeks, **settings})
@@ -159,9 +172,17 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
     if not isinstance(design_raw, dict):
         check.fail("design", design_raw, "a table with keys " + ", ".join(_DESIGN_KEYS))
     check.keys("design", design_raw, _DESIGN_KEYS, prefix="design.")
-    design = design_raw.get("kind", "factorial")
+    design = design_raw.get("kind", "arms" if "arms" in data else "factorial")
     if design not in DESIGNS:
         check.fail("design.kind", design, "one of " + ", ".join(DESIGNS))
+    if "arms" in data and design != "arms":
+        check.fail("design.kind", design, '"arms" (or no kind) with an [arms] table')
+    if design == "arms" and "arms" not in data:
+        check.fail("arms", None, "a table of named arms for design.kind = \"arms\", e.g. "
+                                 '[arms.pooled] preset = "joint"', raw=True)
+    if "arms" in data and "factors" in data:
+        check.fail("factors", None, "no factors beside [arms]: each named arm sets its own "
+                                    "values", raw=True)
     samples, second_order, morris_levels = 0, False, 4
     if design in SAMPLED:
         if "samples" not in design_raw:
@@ -180,7 +201,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         for extra in ("samples", "second_order", "levels"):
             if extra in design_raw:
                 check.fail(f"design.{extra}", design_raw[extra],
-                           "nothing: a factorial design takes no " + extra)
+                           f"nothing: a {design} design takes no " + extra)
 
     factors_raw = data.get("factors", {})
     if not isinstance(factors_raw, dict):
@@ -189,6 +210,8 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
                     for dotted, value, key in _flatten("factors", factors_raw))
     if design in SAMPLED and not factors:
         check.fail("factors", {}, f"at least one factor with a range for a {design} design")
+    named_arms = (_named_arms(check, data["arms"], preset, overrides, weeks)
+                  if design == "arms" else ())
 
     output = data.get("output", {})
     if not isinstance(output, dict):
@@ -216,11 +239,51 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str
         name=name, description=description, preset=preset, overrides=overrides,
         factors=factors, design=design, samples=samples, second_order=second_order,
         morris_levels=morris_levels, replicates=replicates, weeks=weeks, seed=seed,
-        weekly_metrics=weekly_metrics, every_weeks=every_weeks, source=source, text=text,
-        data=data,
+        weekly_metrics=weekly_metrics, every_weeks=every_weeks, named_arms=named_arms,
+        source=source, text=text, data=data,
     )
     _check_arms(spec, check)
     return spec
+
+
+def _named_arms(check: Checker, raw: Any, base_preset: str, overrides: dict[str, Any],
+                weeks: int) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The [arms] table: each arm a preset (default: the file's) and parameter values.
+
+    Every arm's values are completed with its own value of each parameter that any arm sets, so
+    the runs table has one full column per such parameter (an arm that leaves a field alone
+    shows what its preset and the overrides give it).
+    """
+    if not isinstance(raw, dict) or not raw:
+        check.fail("arms", raw, "a table of named arms, e.g. [arms.pooled] preset = \"joint\"")
+    chosen: list[tuple[str, str, dict[str, Any]]] = []
+    for name, table in raw.items():
+        key = f"arms.{name}"
+        if not _NAME_RE.match(name):
+            check.fail(key, None, "an arm name of letters, digits, '_', '-' or '.'", raw=True)
+        if not isinstance(table, dict):
+            check.fail(key, table, "a table with an optional preset and parameter values")
+        arm_preset = table.get(PRESET_FACTOR, base_preset)
+        if not isinstance(arm_preset, str) or arm_preset not in presets.names():
+            check.fail(f"{key}.{PRESET_FACTOR}", arm_preset,
+                       "one of " + ", ".join(presets.names()))
+        settings: dict[str, Any] = {}
+        rest = {k: v for k, v in table.items() if k != PRESET_FACTOR}
+        for dotted, value, sub_key in _flatten(key, rest):
+            if dotted == "weeks":
+                check.fail(sub_key, value, "set the run length with the top-level key 'weeks'")
+            settings[dotted] = check.value(sub_key, dotted, value)
+        chosen.append((name, arm_preset, settings))
+    keys = list(dict.fromkeys(k for _, _, settings in chosen for k in settings))
+    result = []
+    for name, arm_preset, settings in chosen:
+        try:
+            params = presets.get(arm_preset, {**overrides, "weeks": weeks, **settings})
+        except ValueError as err:
+            check.fail(f"arms.{name}", None, str(err), raw=True)
+        values = {PRESET_FACTOR: arm_preset, **{k: value_of(params, k) for k in keys}}
+        result.append((name, values))
+    return tuple(result)
 
 
 def _check_arms(spec: ExperimentSpec, check: Checker) -> None:
@@ -229,8 +292,9 @@ def _check_arms(spec: ExperimentSpec, check: Checker) -> None:
         try:
             spec.arm_params(arm.values)
         except ValueError as err:
-            where = "factors" if spec.factors else "overrides"
-            label = f" (arm {arm.label})" if spec.factors else ""
+            where = ("arms" if spec.named_arms else "factors" if spec.factors
+                     else "overrides")
+            label = f" (arm {arm.label})" if spec.factors or spec.named_arms else ""
             check.fail(where, None, f"{err}{label}", raw=True)
 
 

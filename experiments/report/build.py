@@ -74,7 +74,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
     order = analysis.arm_order(done)
     look = {arm: (short_arm(arm), arm_colour(colour_key(runs, arm), i))
             for i, arm in enumerate(order)}
-    base = _baseline(order, look, baseline) if spec.design == "factorial" else order[0]
+    base = _baseline(order, look, baseline) if not spec.sampled else order[0]
     notes = _notes(state)
     ctx = Context(spec=spec, runs=runs, weekly=weekly, metrics=chosen, look=look,
                    baseline=base, source=_source(store, spec, state),
@@ -161,7 +161,7 @@ def _source(store: Path, spec: ExperimentSpec, state: Any) -> str:
     if commit:
         code += f" (git {commit[:7]}{', modified' if manifest.get('git_dirty') else ''})"
     partial = f"; partial: {state.done} of {state.planned} runs" if state.remaining else ""
-    if spec.design == "factorial":
+    if not spec.sampled:
         design = (f"{spec.replicates} replicate{'s' if spec.replicates > 1 else ''} per arm, "
                   f"{spec.weeks} weeks, base seed {spec.seed}{partial}. {code}. "
                   "Intervals: 95% bootstrap over replicates.")

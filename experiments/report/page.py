@@ -43,8 +43,10 @@ class Page:
             f"{metric_label(f.name) if f.name != 'preset' else 'preset'} "
             f"({', '.join(_level(v) for v in f.levels) if f.levels else f'{f.lo:g} to {f.hi:g}'})"
             for f in spec.factors) or "none"
+        design = (f"named arms ({', '.join(name for name, _ in spec.named_arms)})"
+                  if spec.named_arms else f"{spec.design}; factors: {factors}")
         return [
-            f"Design: {spec.design}; factors: {factors}",
+            f"Design: {design}",
             f"Base preset: {spec.preset}; {spec.weeks} weeks per run, first "
             f"{self.ctx.burn_in_weeks} weeks burn-in (left out of the summaries)",
             f"Replicates: {spec.replicates} per arm, on the same seeds in every arm (common "
@@ -136,11 +138,11 @@ class Page:
         for note in self.notes:
             parts.append(f"<p class=\"note\">{e(note)}</p>")
         parts.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in self._facts()) + "</ul>")
-        if ctx.spec.design == "factorial":
+        if not ctx.spec.sampled:
             parts.append("<h2>Results by arm</h2><p>Mean over replicates with the 95% bootstrap "
                          "interval in brackets.</p>")
             parts.append(_html_table(*self._arm_rows()))
-        if ctx.spec.design == "factorial" and len(ctx.look) > 1:
+        if not ctx.spec.sampled and len(ctx.look) > 1:
             base = ctx.look[ctx.baseline][0]
             parts.append(f"<h2>Differences from {e(base)}</h2><p>Paired by replicate: each arm "
                          f"minus {e(base)} on the same seed, mean difference and 95% interval. "
@@ -151,7 +153,7 @@ class Page:
                                  + "".join(f"<li>{e(s)}</li>" for s in sentences) + "</ul>")
             parts.append("<details><summary>The same as a table</summary>"
                          + _html_table(*self._paired_rows()) + "</details>")
-        if ctx.spec.design != "factorial":
+        if ctx.spec.sampled:
             parts.append("<h2>Results over the design</h2>")
             parts.append(_html_table(*self._overall_rows()))
             parts.append("<h2>Where alignment fails</h2>")
@@ -180,18 +182,18 @@ class Page:
             lines += [ctx.spec.description, ""]
         lines += [f"> {n}" for n in self.notes] + ([""] if self.notes else [])
         lines += [f"- {f}" for f in self._facts()] + [""]
-        if ctx.spec.design == "factorial":
+        if not ctx.spec.sampled:
             lines += ["## Results by arm", "",
                       "Mean over replicates with the 95% bootstrap interval in brackets.", ""]
             lines += [*_md_table(*self._arm_rows()), ""]
-        if ctx.spec.design == "factorial" and len(ctx.look) > 1:
+        if not ctx.spec.sampled and len(ctx.look) > 1:
             lines += [f"## Differences from {ctx.look[ctx.baseline][0]}", "",
                       "Paired by replicate (same seed), mean difference and 95% interval.", ""]
             for metric, sentences in self._paired_sentences().items():
                 if sentences:
                     lines += [f"### {metric_label(metric)}", ""]
                     lines += [f"- {s}" for s in sentences] + [""]
-        if ctx.spec.design != "factorial":
+        if ctx.spec.sampled:
             lines += ["## Results over the design", "", *_md_table(*self._overall_rows())]
             lines += ["", "## Where alignment fails", "", *self._sampled_text(), ""]
         for section, items in self._figure_groups().items():

@@ -40,7 +40,7 @@ Step = Callable[[dict[str, Any]], tuple[str, str, str, Figure] | None]
 
 def report_steps(ctx: Context, network_week: int | None, n_boot: int) -> list[Step]:
     """Every step of the report of `ctx`, in the order of the page."""
-    if ctx.spec.design == "factorial":
+    if not ctx.spec.sampled:
         return _factorial_steps(ctx, network_week, n_boot)
     return _sampled_steps(ctx, n_boot)
 

@@ -55,3 +55,20 @@ def test_table_of_ready_files_matches_them() -> None:
         spec = load_spec(ROOT / "experiments" / "specs" / f"{name}.toml")
         assert (len(arms(spec)), spec.replicates, n_runs(spec)) == (
             int(n_arms), int(replicates), int(total))
+
+
+@pytest.mark.slow
+def test_named_arms_example_sweeps_and_reports(tmp_path: Path) -> None:
+    example = next(b for b in _blocks("toml") if "[arms." in b)
+    (tmp_path / "arms.toml").write_text(example, encoding="utf-8")
+    spec = load_spec(tmp_path / "arms.toml")
+    assert [a.label for a in arms(spec)] == ["marketing_led", "marketing_led_pool",
+                                             "joint_pool_monthly"]
+    assert arms(spec)[0].values["governance.budget_structure"] == "separate"
+    store = tmp_path / "store"
+    assert main(["sweep", str(tmp_path / "arms.toml"), "--out", str(store), "--quiet",
+                 "--workers", "0"]) == 0
+    assert main(["report", str(store), "--baseline", "marketing_led", "--quiet"]) == 0
+    page = (store / "report" / "report.md").read_text(encoding="utf-8")
+    assert "named arms (marketing_led, marketing_led_pool, joint_pool_monthly)" in page
+    assert "Differences from" in page
