@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from experiments.cli import app, compare, presets, report, run, runs, sweep
+from experiments.cli import app, compare, presets, report, run, runs, sweep, validate
 from experiments.errors import UsageError
 from sim.params import ParamError
 
-COMMANDS = (run, compare, presets, sweep, runs, report, app)
+COMMANDS = (run, compare, presets, sweep, runs, report, validate, app)
 """In the order `alignsim --help` lists them."""
 
 

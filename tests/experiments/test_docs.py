@@ -72,3 +72,15 @@ def test_named_arms_example_sweeps_and_reports(tmp_path: Path) -> None:
     page = (store / "report" / "report.md").read_text(encoding="utf-8")
     assert "named arms (marketing_led, marketing_led_pool, joint_pool_monthly)" in page
     assert "Differences from" in page
+
+
+@pytest.mark.slow
+def test_validate_section_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    block = next(b for b in _blocks("python") if "run_validation" in b)
+    namespace: dict[str, object] = {}
+    exec(block.replace('seeds=2,', 'seeds=2, workers=0,'), namespace)
+    validation = namespace["validation"]
+    assert namespace["failed"] == 0
+    assert validation.summary["fact"].tolist() == [7, 9]  # type: ignore[attr-defined]
+    assert (tmp_path / "results" / "facts-7-9" / "validation.md").is_file()
