@@ -138,6 +138,7 @@ def generate(*, seeds: int = DEFAULTS["seeds"], seed_base: int = DEFAULTS["seed_
              weeks: int | None = None, facts: Sequence[int] | None = None,
              results: Path = ROOT, workers: int | None = None, quiet: bool = False) -> str:
     """Run (or resume) both validations and return the doc's part."""
+    code = code_fingerprint()  # of the code as imported now, not as it may be by the end
     chosen = list(facts) if facts is not None else None
     runs = []
     for n, k in ((seeds, 0), (perturb_seeds, perturb)):
@@ -148,7 +149,7 @@ def generate(*, seeds: int = DEFAULTS["seeds"], seed_base: int = DEFAULTS["seed_
             raise SystemExit(f"{failed} run(s) failed in {default_out(seed_base, k)}; see "
                              "`alignsim runs` on that folder")
         runs.append(validation)
-    return section(runs[0], runs[1], code_fingerprint(), behaviour_fingerprint())
+    return section(runs[0], runs[1], code, behaviour_fingerprint())
 
 
 def main(argv: list[str] | None = None) -> int:

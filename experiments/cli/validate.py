@@ -13,9 +13,12 @@ import shlex
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from experiments.errors import SweepAborted, UsageError
+
+if TYPE_CHECKING:
+    from experiments.report.validation import Validation
 
 DEFAULT_SEEDS = 20
 DEFAULT_SEED_BASE = 1
@@ -143,7 +146,7 @@ def run_validation(facts: list[int] | None = None, *, seeds: int = DEFAULT_SEEDS
                    perturb: int = 0, out: str | Path | None = None, workers: int | None = None,
                    scheduler: str | None = None, fresh: bool = False, quiet: bool = False,
                    base_overrides: dict[str, Any] | None = None
-                   ) -> tuple[Any, int]:
+                   ) -> tuple[Validation, int]:
     """Run (or resume) the facts' experiment into `out`, judge every claim and write the
     outputs there. Returns the `experiments.report.validation.Validation` and the number of
     failed runs. `base_overrides` replaces the defaults for every arm (a firm's own values)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,12 +249,17 @@ def page(v: Validation) -> str:
                                   for row, glyph in zip(rows, glyphs, strict=True)],
                                  verdict_column=7, raw_column=5))
     parts.append("<h2>How this was made</h2><ul>"
-                 + "".join(f"<li>{e(s)}</li>" for s in source_lines(v)) + "</ul>")
+                 + "".join(f"<li>{_code(e(s))}</li>" for s in source_lines(v)) + "</ul>")
     parts.append("<p>Tables: <code>facts.csv</code>, <code>claims.csv</code> (every claim in "
                  "every parameter set), <code>arms.csv</code>; provenance in "
                  "<code>validation.json</code>; the same text in <code>validation.md</code>."
                  "</p></body></html>")
     return "\n".join(parts)
+
+
+def _code(escaped: str) -> str:
+    """Markdown's `code` spans of an escaped line as HTML."""
+    return re.sub(r"`([^`]*)`", r"<code>\1</code>", escaped)
 
 
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *,
