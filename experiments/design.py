@@ -1,11 +1,12 @@
 """Designs: from an ExperimentSpec to arms (points in factor space) and runs (arm x replicate).
 
 Factorial designs cross the factors' levels; points designs zip them (point i takes the i-th
-value of every factor: given parameter sets, such as a calibration's candidates); Latin
-hypercube, Sobol and Morris designs are sampled with SALib over the factors' ranges. Replicate r
-of every arm gets the same seed (common random numbers), the r-th child of
-``numpy.random.SeedSequence(spec.seed)``, so arms differ by their governance only and seeds of
-experiments with different base seeds never collide.
+value of every factor: given parameter sets, such as a calibration's candidates); an ``arms``
+design lists named arms, each a preset with its own values; Latin hypercube, Sobol and Morris
+designs are sampled with SALib over the factors' ranges. Replicate r of every arm gets the same
+seed (common random numbers), the r-th child of ``numpy.random.SeedSequence(spec.seed)``, so
+arms differ by their governance only and seeds of experiments with different base seeds never
+collide.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def arms(spec: ExperimentSpec) -> list[Arm]:
         return _factorial(spec)
     if spec.design == "points":
         return _points(spec)
+    if spec.design == "arms":
+        return [Arm(index=i, label=name, values=dict(values))
+                for i, (name, values) in enumerate(spec.named_arms)]
     return _sampled(spec)
 
 

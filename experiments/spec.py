@@ -26,15 +26,15 @@ from experiments.errors import UsageError
 from experiments.files import read_utf8
 from experiments.paramfile import CURRENT, params_from_table, preset_names, read_toml, with_preset
 from experiments.spec_checks import Checker, allowed
-from sim.params import GROUPS, Params, field_kind
+from sim.params import GROUPS, Params, field_kind, value_of
 
-DESIGNS = ("factorial", "lhs", "sobol", "morris", "points")
+DESIGNS = ("factorial", "lhs", "sobol", "morris", "points", "arms")
 SAMPLED = ("lhs", "sobol", "morris")
-"""Designs drawn over factor ranges; factorial and points designs list their arms' values."""
+"""Designs drawn over factor ranges; factorial, points and arms designs list their arms' values."""
 PRESET_FACTOR = "preset"
 
 _TOP_KEYS = ("name", "description", "params", "preset", "weeks", "replicates", "seed",
-             "overrides", "factors", "design", "output")
+             "overrides", "factors", "arms", "design", "output")
 _DESIGN_KEYS = ("kind", "samples", "second_order", "levels")
 _OUTPUT_KEYS = ("weekly_metrics", "every_weeks", "network_weeks")
 _RANGE_KEYS = ("min", "max")
@@ -80,6 +80,9 @@ class ExperimentSpec:
     every_weeks: int
     network_weeks: tuple[int, ...]
     """Weeks whose people network every run keeps (an edge table), for the network chart."""
+    named_arms: tuple[tuple[str, dict[str, Any]], ...]
+    """The arms of an ``arms`` design in file order: (name, values), where values hold the
+    arm's preset and its value of every parameter that any arm sets (empty otherwise)."""
     source: str
     """Where the spec came from (a path, or ``<dict>``), for messages."""
     text: str
@@ -94,7 +97,17 @@ class ExperimentSpec:
 
     @property
     def varied(self) -> tuple[str, ...]:
+        """What differs between arms: the factors, or for named arms the preset and every
+        parameter some arm sets (a column of the runs table each)."""
+        if self.named_arms:
+            return tuple(self.named_arms[0][1])
         return tuple(f.name for f in self.factors)
+
+    @property
+    def sampled(self) -> bool:
+        """Sampled over ranges (analysed for sensitivity), rather than arms compared one by
+        one (a factorial or an ``arms`` design)."""
+        return self.design in SAMPLED
 
     def fingerprint(self) -> str:
         """Hash of the parsed spec: equal for files that differ only in comments or layout."""
@@ -105,7 +118,8 @@ class ExperimentSpec:
         return with_preset(self.base, self.preset, {**self.overrides, "weeks": self.weeks})
 
     def arm_params(self, values: Mapping[str, Any]) -> Params:
-        """Params of one arm: the firm, its preset, then overrides, then the factor values."""
+        """Params of one arm: the firm, its preset, then overrides, then the arm's factor (or
+        named) values."""
         preset = values.get(PRESET_FACTOR, self.preset)
         settings = {k: v for k, v in values.items() if k != PRESET_FACTOR}
         return with_preset(self.base, preset, {**self.overrides, "weeks": self.weeks, **settings})
@@ -199,9 +213,17 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str,
     if not isinstance(design_raw, dict):
         check.fail("design", design_raw, "a table with keys " + ", ".join(_DESIGN_KEYS))
     check.keys("design", design_raw, _DESIGN_KEYS, prefix="design.")
-    design = design_raw.get("kind", "factorial")
+    design = design_raw.get("kind", "arms" if "arms" in data else "factorial")
     if design not in DESIGNS:
         check.fail("design.kind", design, "one of " + ", ".join(DESIGNS))
+    if "arms" in data and design != "arms":
+        check.fail("design.kind", design, '"arms" (or no kind) with an [arms] table')
+    if design == "arms" and "arms" not in data:
+        check.fail("arms", None, "a table of named arms for design.kind = \"arms\", e.g. "
+                                 '[arms.pooled] preset = "joint"', raw=True)
+    if "arms" in data and "factors" in data:
+        check.fail("factors", None, "no factors beside [arms]: each named arm sets its own "
+                                    "values", raw=True)
     samples, second_order, morris_levels = 0, False, 4
     if design in SAMPLED:
         if "samples" not in design_raw:
@@ -237,6 +259,8 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str,
             check.fail("factors", None, "lists of one length for a points design (point i "
                                         "takes the i-th value of every factor); lengths are "
                        + ", ".join(f"{f.name}: {len(f.levels)}" for f in factors), raw=True)
+    named_arms = (_named_arms(check, data["arms"], preset, overrides, weeks, base)
+                  if design == "arms" else ())
 
     output = data.get("output", {})
     if not isinstance(output, dict):
@@ -266,7 +290,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str,
         factors=factors, design=design, samples=samples, second_order=second_order,
         morris_levels=morris_levels, replicates=replicates, weeks=weeks, seed=seed,
         weekly_metrics=weekly_metrics, every_weeks=every_weeks, network_weeks=network_weeks,
-        source=source, text=text,
+        named_arms=named_arms, source=source, text=text,
         data=data, base=base, firm=firm,
     )
     _check_arms(spec, check)
@@ -276,7 +300,7 @@ def _build(data: dict[str, Any], *, text: str, source: str, default_name: str,
 def _network_weeks(check: Checker, output: dict[str, Any], weeks: int, design: str
                    ) -> tuple[int, ...]:
     """Weeks whose network each run keeps: by default the last week of a factorial design (the
-    report draws it) and none for a sampled design (its report has no network chart)."""
+    report draws it) and none for other designs (their reports have no network chart)."""
     raw = output.get("network_weeks", [weeks] if design == "factorial" else [])
     if not isinstance(raw, list):
         check.fail("output.network_weeks", raw, f"a list of weeks in [1, {weeks}], e.g. "
@@ -287,14 +311,56 @@ def _network_weeks(check: Checker, output: dict[str, Any], weeks: int, design: s
     return tuple(sorted(kept))
 
 
+def _named_arms(check: Checker, raw: Any, base_preset: str, overrides: dict[str, Any],
+                weeks: int, base: Params) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The [arms] table: each arm a preset (default: the file's) and parameter values, on the
+    file's firm `base`.
+
+    Every arm's values are completed with its own value of each parameter that any arm sets, so
+    the runs table has one full column per such parameter (an arm that leaves a field alone
+    shows what its preset and the overrides give it).
+    """
+    if not isinstance(raw, dict) or not raw:
+        check.fail("arms", raw, "a table of named arms, e.g. [arms.pooled] preset = \"joint\"")
+    chosen: list[tuple[str, str, dict[str, Any]]] = []
+    for name, table in raw.items():
+        key = f"arms.{name}"
+        if not _NAME_RE.match(name):
+            check.fail(key, None, "an arm name of letters, digits, '_', '-' or '.'", raw=True)
+        if not isinstance(table, dict):
+            check.fail(key, table, "a table with an optional preset and parameter values")
+        arm_preset = table.get(PRESET_FACTOR, base_preset)
+        if not isinstance(arm_preset, str) or arm_preset not in preset_names():
+            check.fail(f"{key}.{PRESET_FACTOR}", arm_preset,
+                       "one of " + ", ".join(preset_names()))
+        settings: dict[str, Any] = {}
+        rest = {k: v for k, v in table.items() if k != PRESET_FACTOR}
+        for dotted, value, sub_key in _flatten(check, key, rest):
+            if dotted == "weeks":
+                check.fail(sub_key, value, "set the run length with the top-level key 'weeks'")
+            settings[dotted] = check.value(sub_key, dotted, value)
+        chosen.append((name, arm_preset, settings))
+    keys = list(dict.fromkeys(k for _, _, settings in chosen for k in settings))
+    result = []
+    for name, arm_preset, settings in chosen:
+        try:
+            params = with_preset(base, arm_preset, {**overrides, "weeks": weeks, **settings})
+        except ValueError as err:
+            check.fail(f"arms.{name}", None, str(err), raw=True)
+        values = {PRESET_FACTOR: arm_preset, **{k: value_of(params, k) for k in keys}}
+        result.append((name, values))
+    return tuple(result)
+
+
 def _check_arms(spec: ExperimentSpec, check: Checker) -> None:
     """Build every arm's Params once, so rules that tie fields together fail before any run."""
     for arm in arms(spec):
         try:
             spec.arm_params(arm.values)
         except ValueError as err:
-            where = "factors" if spec.factors else "overrides"
-            label = f" (arm {arm.label})" if spec.factors else ""
+            where = ("arms" if spec.named_arms else "factors" if spec.factors
+                     else "overrides")
+            label = f" (arm {arm.label})" if spec.factors or spec.named_arms else ""
             check.fail(where, None, f"{err}{label}", raw=True)
 
 

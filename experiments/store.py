@@ -474,6 +474,18 @@ def load_run(folder: str | Path, run_id: str) -> tuple[dict[str, Any] | None, pd
     return runs[runs["run_id"] == run_id].iloc[-1].to_dict(), weekly, entry
 
 
+def committed_status(folder: str | Path) -> dict[str, str]:
+    """Run id -> status over the committed chunks (a later chunk wins); a damaged file raises
+    `StoreDamaged`."""
+    good, damage = chunks.committed(Path(folder))
+    if damage:
+        raise damage[0].error(more=len(damage) - 1)
+    states: dict[str, str] = {}
+    for chunk in good:
+        states.update(zip(chunk.runs, chunk.states, strict=True))
+    return states
+
+
 def status(folder: str | Path, *, list_damage: bool = False) -> StoreStatus:
     """What a results folder holds: planned, done and failed runs, crash leftovers. A damaged
     file raises `StoreDamaged`, or with `list_damage` is listed in ``damage`` (for the

@@ -11,10 +11,21 @@ from __future__ import annotations
 
 import argparse
 
-from experiments.cli import app, calibrate, compare, plan, presets, report, run, runs, sweep
+from experiments.cli import (
+    app,
+    calibrate,
+    compare,
+    plan,
+    presets,
+    report,
+    run,
+    runs,
+    sweep,
+    validate,
+)
 from experiments.cli.failures import OneLineParser, guarded, pipe_closed
 
-COMMANDS = (run, compare, presets, plan, sweep, runs, report, calibrate, app)
+COMMANDS = (run, compare, presets, plan, sweep, runs, report, validate, calibrate, app)
 """In the order `alignsim --help` lists them."""
 
 

@@ -54,8 +54,10 @@ class Page:
             f"{metric_label(f.name) if f.name != 'preset' else 'preset'} "
             f"({', '.join(_level(v) for v in f.levels) if f.levels else f'{f.lo:g} to {f.hi:g}'})"
             for f in spec.factors) or "none"
+        design = (f"named arms ({', '.join(name for name, _ in spec.named_arms)})"
+                  if spec.named_arms else f"{spec.design}; factors: {factors}")
         facts = [
-            f"Design: {spec.design}; factors: {factors}",
+            f"Design: {design}",
             f"Base preset: {spec.preset}; {spec.weeks} weeks per run. The first "
             f"{ctx.burn_in_weeks} weeks are burn-in and left out of every summary, table and "
             f"title: the numbers cover weeks {ctx.burn_in_weeks + 1}-{spec.weeks}",

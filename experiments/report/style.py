@@ -45,6 +45,13 @@ DEPARTMENT_COLOURS: dict[str, str] = {
     "finance": "#666666",
 }
 OTHER_DEPARTMENT_COLOUR = "#1a1a1a"
+VERDICT_COLOURS: dict[str, str] = {
+    # `alignsim validate`: a claim or fact holds, fails, is inconclusive or cannot be judged.
+    "holds": "#009E73",
+    "fails": "#D55E00",
+    "inconclusive": "#E69F00",
+    "untestable": "#999999",
+}
 
 
 def arm_colour(arm: str, position: int = 0) -> str:

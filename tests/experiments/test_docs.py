@@ -92,3 +92,31 @@ def test_the_documented_commands_parse() -> None:
         if any(w.startswith("[") or w.isupper() for w in words[1:]):
             continue  # a synopsis (`alignsim sweep FILE [--out DIR] ...`), not a command
         assert callable(build_parser().parse_args(words[1:]).handler), line
+
+
+def test_named_arms_example_sweeps_and_reports(tmp_path: Path) -> None:
+    example = next(b for b in _blocks("toml") if "[arms." in b)
+    (tmp_path / "arms.toml").write_text(example, encoding="utf-8")
+    spec = load_spec(tmp_path / "arms.toml")
+    assert [a.label for a in arms(spec)] == ["marketing_led", "marketing_led_pool",
+                                             "joint_pool_monthly"]
+    assert arms(spec)[0].values["governance.budget_structure"] == "separate"
+    store = tmp_path / "store"
+    assert main(["sweep", str(tmp_path / "arms.toml"), "--out", str(store), "--quiet",
+                 "--workers", "0"]) == 0
+    assert main(["report", str(store), "--baseline", "marketing_led", "--quiet"]) == 0
+    page = (store / "report" / "report.md").read_text(encoding="utf-8")
+    assert "named arms (marketing_led, marketing_led_pool, joint_pool_monthly)" in page
+    assert "Differences from" in page
+
+
+@pytest.mark.slow
+def test_validate_section_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    block = next(b for b in _blocks("python") if "run_validation" in b)
+    namespace: dict[str, object] = {}
+    exec(block.replace('seeds=2,', 'seeds=2, workers=0,'), namespace)
+    validation = namespace["validation"]
+    assert namespace["failed"] == 0
+    assert validation.summary["fact"].tolist() == [7, 9]  # type: ignore[attr-defined]
+    assert (tmp_path / "results" / "facts-7-9" / "validation.md").is_file()

@@ -137,6 +137,20 @@ BAD = {
                                  "a list of weeks"),
     "type in words": ('[overrides]\n"governance.structure" = 3\n', "overrides.governance.structure",
                       "(got an integer)"),
+    "arm with an unknown preset": ('[arms.a]\npreset = "formula_x"\n', "arms.a.preset",
+                                   "marketing_led"),
+    "arm value out of range": ('[arms.a]\ngovernance.cadence_weeks = 60\n',
+                               "arms.a.governance.cadence_weeks", "[1, 52]"),
+    "arm sets weeks": ('[arms.a]\nweeks = 10\n', "arms.a.weeks", "top-level key 'weeks'"),
+    "arm breaks a rule across fields": ('[arms.a]\ngovernance.planning_owner = "cro"\n',
+                                        "arms.a", "'cro' exactly when governance.structure"),
+    "arm name with a space": ('[arms."a b"]\npreset = "joint"\n', "arms.a b", "an arm name"),
+    "arms beside factors": ('[arms.a]\npreset = "joint"\n[factors]\npreset = ["joint"]\n',
+                            "factors", "no factors beside [arms]"),
+    "arms with another design": ('[design]\nkind = "lhs"\nsamples = 4\n[arms.a]\n'
+                                 'preset = "joint"\n', "design.kind", "with an [arms] table"),
+    "arms design without arms": ('[design]\nkind = "arms"\n', "arms", "a table of named arms"),
+    "empty arms": ('arms = {}\n', "arms", "a table of named arms"),
 }
 
 
@@ -196,3 +210,48 @@ def test_the_network_is_kept_at_the_last_week_of_a_factorial_design_by_default()
     sampled = ('[design]\nkind = "lhs"\nsamples = 4\n[factors]\n'
                'behaviour.trust_initial = { min = 0.2, max = 0.5 }\n')
     assert parse_spec(sampled).network_weeks == ()
+
+
+NAMED = """
+name = "pools"
+preset = "joint"
+weeks = 30
+[overrides]
+org.n_reps = 5
+[arms.marketing_led]
+preset = "marketing_led"
+[arms.marketing_led_pool]
+preset = "marketing_led"
+governance.budget_structure = "shared_pool"
+[arms.joint_monthly]
+"governance.cadence_weeks" = 4
+"""
+
+
+def test_named_arms_keep_file_order_and_every_set_parameter() -> None:
+    spec = parse_spec(NAMED)
+    assert spec.design == "arms" and not spec.sampled and spec.factors == ()
+    assert spec.varied == ("preset", "governance.budget_structure", "governance.cadence_weeks")
+    got = [(a.label, a.values) for a in arms(spec)]
+    assert got == [
+        ("marketing_led", {"preset": "marketing_led", "governance.budget_structure": "separate",
+                           "governance.cadence_weeks": 13}),
+        ("marketing_led_pool", {"preset": "marketing_led",
+                                "governance.budget_structure": "shared_pool",
+                                "governance.cadence_weeks": 13}),
+        # no preset key: the file's preset; the values it leaves alone are the preset's own
+        ("joint_monthly", {"preset": "joint", "governance.budget_structure": "separate",
+                           "governance.cadence_weeks": 4}),
+    ]
+    params = spec.arm_params(arms(spec)[1].values)
+    assert params.governance.budget_structure == "shared_pool"
+    assert params.governance.planning_owner == "marketing" and params.org.n_reps == 5
+
+
+def test_named_arms_round_trip_through_a_dict_and_an_explicit_kind() -> None:
+    spec = parse_spec(NAMED)
+    again = spec_from_dict(spec.data)
+    assert again.fingerprint() == spec.fingerprint()
+    assert again.named_arms == spec.named_arms
+    explicit = parse_spec(NAMED + '[design]\nkind = "arms"\n')
+    assert explicit.named_arms == spec.named_arms
