@@ -327,7 +327,8 @@ def Dashboard(session: Session, frame: Frame) -> None:
             for tile in frame.tiles:
                 solara.HTML(tag="div", classes=["alignsim-tile"],
                             style={"border-color": tile.colour}, unsafe_innerHTML=(
-                                f"<h3 data-preset='{tile.preset}' data-week='{frame.week}'>"
+                                f"<h3 data-preset='{tile.preset}' data-week='{frame.week}' "
+                                f"data-seed='{frame.setup.seed}'>"
                                 f"{tile.letter} · "
                                 f"{html.escape(tile.label)}</h3>"
                                 + "".join(f"<div>{line}</div>" for line in tile.lines)))

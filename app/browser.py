@@ -152,6 +152,47 @@ def pick(page: Any, label: str, option: str, attempts: int = 3) -> None:
                 raise
 
 
+def side_by_side(page: Any, on: bool = True, attempts: int = 3) -> None:
+    """Switch side-by-side mode and wait for the page to show one tile per arm (clicking again
+    if the switch was being redrawn when it was clicked)."""
+    tiles = 2 if on else 1
+    for attempt in range(attempts):
+        page.get_by_text("side by side: arm B").click()
+        try:
+            page.wait_for_function(f"() => document.querySelectorAll('.alignsim-tile').length "
+                                   f"== {tiles}", timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+
+
+def set_seed(page: Any, seed: int | str, attempts: int = 3) -> None:
+    """Type a seed and press Enter; wait until the tiles run it (typing again if the box was
+    being redrawn)."""
+    for attempt in range(attempts):
+        box = page.get_by_label("Seed (same seed, same market)")
+        box.fill(str(seed))
+        box.press("Enter")
+        try:
+            page.wait_for_function(
+                "s => { const t = [...document.querySelectorAll('.alignsim-tile h3')];"
+                " return t.length > 0 && t.every(h => h.dataset.seed === s); }",
+                arg=str(seed), timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+
+
+def tile_shows(page: Any, text: str, arm: int = 0) -> None:
+    """Wait until an arm's tile name contains `text`."""
+    page.wait_for_function(
+        "([arm, text]) => { const t = document.querySelectorAll('.alignsim-tile h3')[arm];"
+        " return t !== undefined && t.innerText.includes(text); }",
+        arg=[arm, text], timeout=20_000)
+
+
 def selected(page: Any, label: str) -> str:
     """The words a dropdown shows."""
     return page.locator(".v-select").filter(has_text=label).first.locator(

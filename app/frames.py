@@ -150,15 +150,19 @@ def tile_lines(weekly: pd.DataFrame, week: int) -> tuple[str, ...]:
         f"alignment now: <b>{kotler}</b> (index {last[views.ALIGNMENT]:.0f} of 100) · "
         f"new business {last[views.NEW_BUSINESS_MEAN] / 1e3:,.0f}k USD a week "
         f"({views.SMOOTH_WEEKS}-week mean)",
-        f"last {views.RATE_WEEKS} weeks: MQLs accepted {_pct(last[views.ACCEPTANCE])}"
-        f" · deals won {_pct(last[views.WIN_RATE])}",
+        f"last {views.RATE_WEEKS} weeks: MQLs accepted "
+        f"{_pct(last[views.ACCEPTANCE], week, 'MQLs')} · deals won "
+        f"{_pct(last[views.WIN_RATE], week, 'deals closed')}",
     )
 
 
-def _pct(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _pct(value: float, week: int, events: str) -> str:
+    """A rate over the window, or why there is none yet."""
+    if not math.isnan(value):
+        return f"{100 * value:.0f}%"
+    if week < views.RATE_WEEKS:
         return f"– (from week {views.RATE_WEEKS})"
-    return f"{100 * value:.0f}%"
+    return f"– (under {views.MIN_EVENTS} {events})"
 
 
 def arm_legend(names: Sequence[str], colours: Sequence[str]) -> str:

@@ -199,9 +199,7 @@ def test_the_page_runs_what_alignsim_run_runs(page: Any, tmp_path: Path) -> None
 
     drive.pick(page, "Preset (arm A)", "Aligned (Kotler)")
     page.get_by_text(presets.describe("aligned")).wait_for()
-    seed = page.get_by_label("Seed (same seed, same market)")
-    seed.fill("3")
-    seed.press("Enter")
+    drive.set_seed(page, 3)
     drive.open_panel(page, "Governance")
     drive.pick(page, "Penalty for a noticed breach", "none")
     drive.open_panel(page, "People")
@@ -236,9 +234,7 @@ def test_the_seed_box_refuses_what_is_not_a_seed(page: Any) -> None:
         page.locator(".v-alert").filter(has_text="whole number").filter(
             has_text=f"“{text}”").wait_for()
         expect(page.get_by_label("Seed (same seed, same market)")).to_have_value("1")
-    seed = page.get_by_label("Seed (same seed, same market)")
-    seed.fill("7")
-    seed.press("Enter")
+    drive.set_seed(page, 7)
     page.wait_for_function("() => !document.body.innerText.includes('whole number')")
     page.get_by_text("The same runs on the command line").click()
     assert "--seed 7" in page.locator(".alignsim-commands code").first.inner_text()
