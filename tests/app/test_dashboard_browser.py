@@ -12,6 +12,7 @@ hammer ten times in a row.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -287,23 +288,27 @@ def test_hammer_two_arms_while_playing(chromium_browser: Any, server: drive.Serv
 
 
 def hammer(chromium_browser: Any, server: drive.Server, rng: random.Random) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page, problems = drive.open_page(chromium_browser, server.url)
     try:
         page.get_by_text("side by side: arm B").click()
         page.wait_for_function("() => document.querySelectorAll('.alignsim-tile').length == 2")
         names = [labels.preset(p) for p in presets.names()]
 
+        def press(name: str) -> None:
+            """Click if enabled, as a person would; a button that turns grey under the
+            pointer (the run reached its end) is a click that does nothing."""
+            button = page.get_by_role("button", name=re.compile(f"^({name})$"))
+            with contextlib.suppress(PlaywrightTimeout):
+                if button.is_enabled(timeout=2_000):
+                    button.click(timeout=2_000)
+
         def play_or_pause() -> None:
-            for glyph in ("▶", "❚❚"):
-                button = page.get_by_role("button", name=glyph)
-                if button.count() and button.is_enabled():
-                    button.click()
-                    return
+            press("▶|❚❚")  # whichever the button shows now
 
         def step() -> None:
-            button = page.get_by_role("button", name="Step", exact=True)
-            if button.is_enabled():
-                button.click()
+            press("Step")
 
         actions = [
             play_or_pause, play_or_pause, step,
