@@ -253,8 +253,10 @@ class Session:
                 cost = max(0.8 * cost, time.monotonic() - started)
                 if more and not self._wait(play_id, due):
                     return
-                self._publish()
+                # The pace counts from when a week is handed to the page: drawing it there is
+                # part of the week's time on screen, not added to it.
                 shown_at = time.monotonic()
+                self._publish()
                 if not more:
                     return
         except Exception as err:  # never a traceback on the page: stop and say why
