@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -89,7 +89,6 @@ class Frame:
     while another thread drew the page can never keep showing a choice that is not running."""
     step_weeks: int = 1
     speed: str = "normal"
-    extras: dict = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:
