@@ -1,13 +1,19 @@
 """What a workshop session runs: one governance arm, or two side by side on the same market.
 
 Everything here translates the room's choices into `sim` calls; the model itself lives in `sim`.
-Side-by-side mode gives both arms the same seed, so the market (inquiries, segments, drift) is
-the same in both (the model's common random numbers) and the only difference is the rule.
+Parameters are built exactly as `alignsim run` builds them (`experiments.single.build_params`),
+so an arm on the page is the run that the command `reproduce()` prints gives, week for week.
+Side-by-side mode gives both arms the same seed, so the market (segment drift, lead fit and every
+other random draw) is the same in both (the model's common random numbers) and the only
+difference is the rule.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,72 +21,25 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from experiments.paramfile import firm_from_environment, with_preset
+from app import labels
+from app.controls import control, governance_fields, more_people_fields, people_fields
+from experiments.paramfile import PARAMS_ENV, firm_from_environment, with_preset
 from experiments.report.style import KOTLER_NAMES, OKABE_ITO, arm_colour
+from experiments.single import build_params
 from sim import AlignmentModel, ParamError, Params
 from sim.metrics import kotler_type
-from sim.params import describe_allowed, field_kind, field_of, value_of
+from sim.params import value_of
 
-# The governance levers the page offers, in the order the room meets them.
-GOVERNANCE_FIELDS = (
-    "governance.budget_structure",
-    "governance.planning_owner",
-    "governance.structure",
-    "governance.cadence_weeks",
-    "governance.metrics",
-    "governance.sla",
-    "governance.sla_monitoring_prob",
-    "governance.sanctions",
-    "governance.lead_definition",
-    "governance.shared_scoreboard",
-)
-# Organisation size and a few behavioural parameters; these apply to both arms alike.
-PEOPLE_FIELDS = (
-    "org.n_reps",
-    "org.n_marketers",
-    "behaviour.trust_initial",
-    "behaviour.cooperation_initial",
-    "behaviour.prospect_bias",
-    "behaviour.planner_bias",
-    "behaviour.loss_aversion",
-)
-# A room-sized slider range for fields whose declared range reaches far beyond one laptop's
-# frame rate (the model accepts up to 2,000 reps; the page stays responsive well below 200).
-SLIDER_CAPS = {"org.n_reps": 200, "org.n_marketers": 60}
+# The exercises of docs/workshop.md run two simulated years; a room sees a run end where the
+# exercise ends. The run-length control offers quarters up to five years.
+DEFAULT_WEEKS = 104
+WEEKS_STEP = 13
+MAX_WEEKS = 260
+# Seeds the page accepts (any non-negative integer seeds the model; a room needs no more).
+MAX_SEED = 2**32 - 1
+LETTERS = "AB"
 # The firm the room plays with: `alignsim app --params FILE`, else the model's default firm.
 FIRM = firm_from_environment()
-
-
-@dataclass(frozen=True)
-class Control:
-    """How the page offers one parameter: a dropdown, a switch or a slider."""
-
-    name: str
-    label: str
-    kind: str  # "select", "bool", "int" or "float"
-    doc: str
-    allowed: str
-    unit: str = ""
-    choices: tuple[str, ...] = ()
-    lo: float = 0.0
-    hi: float = 1.0
-
-
-def control(dotted: str) -> Control:
-    """The control for a dotted parameter name, read from the field's declaration in sim (a
-    ParamError naming the known fields if there is none)."""
-    fld = field_of(dotted)
-    meta = fld.metadata
-    kind = "select" if meta.get("choices") else field_kind(fld).__name__
-    label = dotted.rpartition(".")[2].replace("_", " ")
-    hi = meta.get("hi")
-    return Control(
-        name=dotted, label=label, kind=kind, doc=meta["doc"], allowed=describe_allowed(fld),
-        unit=meta.get("unit") or "",
-        choices=tuple(meta.get("choices") or ()),
-        lo=float(meta["lo"]) if meta.get("lo") is not None else 0.0,
-        hi=float(min(hi, SLIDER_CAPS.get(dotted, hi))) if hi is not None else 1.0,
-    )
 
 
 @dataclass(frozen=True)
@@ -98,54 +57,94 @@ class WorkshopSetup:
     seed: int = 1
     compare_with: str | None = None
     changes_to_both: bool = False
+    weeks: int = DEFAULT_WEEKS
 
-    def arms(self) -> list[tuple[str, Params]]:
-        """(label, Params) per arm; raises ParamError naming the field for a bad combination."""
-        first = with_preset(FIRM, self.preset, {**self.governance, **self.people})
-        arms = [(self.preset + _changes(self.governance), first)]
+    def arms(self) -> list[ArmSetup]:
+        """Each arm's preset and changes; raises ParamError naming the field for a bad one."""
+        arms = [ArmSetup(self.preset, dict(self.governance), dict(self.people), self.weeks)]
         if self.compare_with is not None:
             shared = self.governance if self.changes_to_both else {}
-            second = with_preset(FIRM, self.compare_with, {**shared, **self.people})
-            arms.append((self.compare_with + _changes(shared), second))
+            arms.append(ArmSetup(self.compare_with, dict(shared), dict(self.people), self.weeks))
+        for arm in arms:
+            arm.params()
         return arms
 
+    def shown_params(self) -> Params:
+        """Arm A's parameters, which the sidebar's controls show."""
+        return self.arms()[0].params()
 
-def _changes(governance: dict[str, Any]) -> str:
-    """The governance changes as a room reads them: `` + cadence weeks 52, sla on``."""
-    if not governance:
-        return ""
-    return " + " + ", ".join(f"{name.partition('.')[2].replace('_', ' ')} {value}"
-                             for name, value in governance.items())
+
+@dataclass(frozen=True)
+class ArmSetup:
+    preset: str
+    governance: dict[str, Any]
+    people: dict[str, Any]
+    weeks: int
+
+    def params(self) -> Params:
+        """What `alignsim run --preset P --set ... --weeks W` runs (same function)."""
+        return build_params(self.preset, {**self.governance, **self.people}, self.weeks, FIRM)
+
+    def changes(self) -> list[str]:
+        """The changes from the preset in words: ``one shared pool``, ``sales reps 40``."""
+        return [labels.change(name, value)
+                for name, value in {**self.governance, **self.people}.items()]
+
+    def label(self) -> str:
+        return " + ".join([labels.preset(self.preset), *self.changes()])
+
+    def reproduce(self, seed: int) -> str:
+        """The command line that runs this arm as the page runs it."""
+        words = ["alignsim", "run", "--preset", self.preset]
+        for name, value in {**self.governance, **self.people}.items():
+            words += ["--set", f"{name}={_cli_value(value)}"]
+        words += ["--weeks", str(self.weeks), "--seed", str(seed)]
+        if os.environ.get(PARAMS_ENV):
+            words += ["--params", os.environ[PARAMS_ENV]]
+        return shlex.join(words)
+
+
+def _cli_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 @dataclass
 class Arm:
-    label: str
-    preset: str
+    letter: str
+    setup: ArmSetup
     params: Params
     model: AlignmentModel
+
+    @property
+    def preset(self) -> str:
+        return self.setup.preset
 
 
 class Workshop(mesa.Model):
     """The arms of one session, stepped in lockstep one week at a time.
 
-    A `mesa.Model` so that Mesa's SolaraViz controller (play, pause, step, reset) drives it; it
-    holds no behaviour of its own beyond calling each arm's ``step``.
+    A `mesa.Model`, as Mesa's tools expect of a model; it holds no behaviour of its own beyond
+    calling each arm's ``step``. Not thread-safe: `app.session.Session` is its one owner.
     """
 
     def __init__(self, setup: WorkshopSetup | None = None) -> None:
         setup = setup or WorkshopSetup()
         super().__init__(rng=setup.seed)
         self.setup = setup
-        presets_of_arms = [setup.preset, setup.compare_with]
-        self.arms = [
-            Arm(label, preset, params, AlignmentModel(params, seed=setup.seed))
-            for (label, params), preset in zip(setup.arms(), presets_of_arms, strict=False)
-        ]
-        self.weeks = min(arm.params.weeks for arm in self.arms)
+        self.arms = []
+        for letter, arm in zip(LETTERS, setup.arms(), strict=False):
+            params = arm.params()
+            self.arms.append(Arm(letter, arm, params, AlignmentModel(params, seed=setup.seed)))
+        self.weeks = setup.weeks
         self.week = 0
+        self.running = True
 
     def step(self) -> None:
+        if self.week >= self.weeks:
+            self.running = False
+            return
         for arm in self.arms:
             arm.model.step()
         self.week += 1
@@ -155,21 +154,14 @@ class Workshop(mesa.Model):
         return [arm.model.weekly_table() for arm in self.arms]
 
 
-def arm_a_params(setup: WorkshopSetup) -> Params | None:
-    """The first arm's parameters as the controls should show them (None if they cannot run)."""
-    try:
-        return setup.arms()[0][1]
-    except ParamError:
-        return None
-
-
 def choose(setup: WorkshopSetup, name: str, value: Any) -> tuple[WorkshopSetup, str | None]:
     """``setup`` with one control moved, plus a note when another control had to follow it.
 
     Some fields are tied by a rule of `sim.params` (a CRO plans exactly when the structure has
     one). When the move alone breaks such a rule, the first other governance dropdown whose
-    change satisfies the rule follows it, and the note says which and why; if none can, the
-    ParamError goes to the page. The rule itself stays in sim: this only tries values.
+    change satisfies the rule follows it, and the note says which (in words; sim's own rule is
+    in the ParamError a caller may show on hover); if none can, the ParamError is raised. The
+    rule itself stays in sim: this only tries values.
     """
     moved = _with(setup, name, value)
     try:
@@ -177,26 +169,30 @@ def choose(setup: WorkshopSetup, name: str, value: Any) -> tuple[WorkshopSetup, 
         return moved, None
     except ParamError as err:
         broken = err
+    levers = governance_fields()
     candidates = [broken.field_name] if broken.field_name != name else []
-    candidates += [f for f in GOVERNANCE_FIELDS if f not in (name, broken.field_name)]
+    candidates += [f for f in levers if f not in (name, broken.field_name)]
     for other in candidates:
-        spec = control(other) if other in GOVERNANCE_FIELDS else None
-        if spec is None or spec.kind != "select":
+        if other not in levers or control(other).kind != "select":
             continue
-        for choice in spec.choices:
-            repaired = _with(moved, other, choice)
+        for option in control(other).choices:
+            repaired = _with(moved, other, option)
             try:
                 repaired.arms()
             except ParamError:
                 continue
-            return repaired, (f"{spec.label} moved to {choice!r} with {control(name).label}: "
-                              f"{broken.field_name} must be {broken.allowed}.")
+            return repaired, (f"{labels.field(other)} moved to “{labels.choice(other, option)}”"
+                              f" to go with {labels.field(name).lower()} "
+                              f"“{labels.choice(name, value)}”.")
     raise broken
 
 
 def _with(setup: WorkshopSetup, name: str, value: Any) -> WorkshopSetup:
-    if name in PEOPLE_FIELDS:
-        return dataclasses.replace(setup, people={**setup.people, name: value})
+    if name in people_fields() or name in more_people_fields() or name.startswith("org."):
+        people = {**setup.people, name: value}
+        if value == value_of(FIRM, name):
+            del people[name]  # back at the firm's own value: no longer a change
+        return dataclasses.replace(setup, people=people)
     governance = {**setup.governance, name: value}
     affected = [setup.preset]
     if setup.compare_with is not None and setup.changes_to_both:
@@ -206,30 +202,34 @@ def _with(setup: WorkshopSetup, name: str, value: Any) -> WorkshopSetup:
     return dataclasses.replace(setup, governance=governance)
 
 
+def parse_seed(text: str) -> int:
+    """A seed typed into the page, or ValueError with the sentence the page shows."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if re.fullmatch("[0-9]+", cleaned) and int(cleaned) <= MAX_SEED:
+        return int(cleaned)
+    raise ValueError(f"The seed must be a whole number from 0 to {MAX_SEED:,}; “{text}” is not "
+                     "one, so the run keeps its seed.")
+
+
 def kotler_bands() -> list[tuple[str, float, float]]:
     """(type, from, to) along the 20-100 alignment index, read off sim's own mapping."""
     grid = np.linspace(20, 100, 321)
-    types = [kotler_type(x) for x in grid]
     bands: list[tuple[str, float, float]] = []
-    for x, t in zip(grid, types, strict=True):
-        if not bands or bands[-1][0] != KOTLER_NAMES[t]:
-            bands.append((KOTLER_NAMES[t], float(x), float(x)))
+    for x in grid:
+        name = KOTLER_NAMES[kotler_type(float(x))]
+        if not bands or bands[-1][0] != name:
+            bands.append((name, float(x), float(x)))
         bands[-1] = (bands[-1][0], bands[-1][1], float(x))
     # each band runs up to where the next begins
     return [(name, lo, bands[k + 1][1] if k + 1 < len(bands) else hi)
             for k, (name, lo, hi) in enumerate(bands)]
 
 
-def kotler_label(row: pd.Series) -> str:
-    """This week's Kotler relationship type of an arm, as sim reports it, by name."""
-    return KOTLER_NAMES[int(row["alignment_type"])]
-
-
-def arm_colours(workshop: Workshop) -> list[str]:
+def arm_colours(presets_of_arms: list[str]) -> list[str]:
     """The report's colour of each arm's preset; a second arm never repeats the first's."""
     colours: list[str] = []
-    for position, arm in enumerate(workshop.arms):
-        colour = arm_colour(arm.preset, position)
+    for position, preset in enumerate(presets_of_arms):
+        colour = arm_colour(preset, position)
         spare = (c for c in OKABE_ITO if c not in colours)
         colours.append(colour if colour not in colours else next(spare))
     return colours

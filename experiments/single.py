@@ -37,9 +37,12 @@ def parse_sets(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def check_set(dotted: str, text: str) -> None:
+def check_set(dotted: str, text: object) -> None:
     """A `--set` value that does not read as its field's type is an error in the words of the
-    command line ("an integer in [1, 200]"); unknown names are left to `with_preset`."""
+    command line ("an integer in [1, 200]"); unknown names are left to `with_preset`, and values
+    given as Python values (the dashboard's) to the model's own checks."""
+    if not isinstance(text, str):
+        return
     try:
         fld = field_of(dotted)
     except ParamError:
