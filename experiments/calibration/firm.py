@@ -43,6 +43,10 @@ DEFAULT_FIT: dict[str, tuple[float, float, bool] | None] = {
     "behaviour.mode_volume_initial": (0.0, 0.6, False),
     "market.deal_size_scale": (0.3, 3.0, True),
     "market.cycle_scale": (0.3, 3.0, True),
+    # How sales judges MQLs and what marketing gives up for a rejected one: they set MQL
+    # acceptance beside scoring noise since the mechanism revision.
+    "behaviour.rejection_cost": None,
+    "behaviour.distrust_discount": None,
 }
 
 STANDARD_TARGETS = ("mql_acceptance_rate", "inquiry_to_mql_rate", "closure_rate", "win_rate",

@@ -62,12 +62,12 @@ def test_the_rooms_arms_run_on_the_firm(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(workshop, "FIRM", FIRM)
     setup = WorkshopSetup(preset="aligned", compare_with="undefined",
                           people={"org.n_reps": 5})
-    (_, aligned), (_, undefined) = setup.arms()
+    aligned, undefined = (arm.params() for arm in setup.arms())
     assert aligned.governance == presets.get("aligned").governance
     assert undefined.governance == presets.get("undefined").governance
     for arm in (aligned, undefined):
         assert arm.behaviour.prospect_bias == 2.5 and arm.org.n_marketers == 2
         assert arm.org.n_reps == 5
     # "current" offers the firm's own governance.
-    (_, own), = WorkshopSetup(preset="current").arms()
-    assert own == FIRM
+    (own,) = (arm.params() for arm in WorkshopSetup(preset="current").arms())
+    assert own.with_overrides({"weeks": FIRM.weeks}) == FIRM
