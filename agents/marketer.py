@@ -7,7 +7,7 @@ import mesa
 import numpy as np
 
 from agents import learning
-from agents.base import MARKETING_DEPT, Lessons, Person
+from agents.base import MARKETING_DEPT, PROPENSITY_SCALE, Lessons, Person
 
 MODES = ("volume", "balanced", "quality")
 
@@ -20,8 +20,9 @@ class Marketer(Person):
                  trust: float, cooperation_intercept: float, mode_volume: float,
                  mode_quality: float) -> None:
         super().__init__(model, rng, trust, cooperation_intercept, index)
-        self.mode_propensity = [10.0 * mode_volume, 10.0 * (1.0 - mode_volume - mode_quality),
-                                10.0 * mode_quality]
+        self.mode_propensity = [PROPENSITY_SCALE * mode_volume,
+                                PROPENSITY_SCALE * (1.0 - mode_volume - mode_quality),
+                                PROPENSITY_SCALE * mode_quality]
         self.mode = 1
 
     def choose_mode(self) -> None:

@@ -320,7 +320,7 @@ def parse_value(dotted: str, fld: dataclasses.Field, value: Any) -> Any:
             return int(text)
         return float(text)
     except ValueError:
-        raise ParamError(dotted, value, f"a {kind.__name__}; {describe_allowed(fld)}") from None
+        raise ParamError(dotted, value, describe_allowed(fld)) from None
 
 
 def describe_allowed(fld: dataclasses.Field) -> str:

@@ -101,6 +101,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _check_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the server binds (uvicorn sets SO_REUSEADDR): a port an earlier session left in
+        # TIME_WAIT is free to it, and a port someone listens on still refuses the bind.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as err:

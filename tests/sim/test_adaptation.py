@@ -45,7 +45,7 @@ def test_trust_stays_in_unit_interval_and_losses_weigh_more(t, good, bad, rate, 
     if good == bad and good > 0 and aversion > 1 and t >= 0.5:
         # Equal good and bad news is, on balance, bad news: losses weigh more.
         assert after <= t
-        if rate > 1e-3:
+        if rate * min(good + bad, 1.0) > 1e-9:  # news too slight to move trust in floats
             assert after < t
 
 
