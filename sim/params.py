@@ -27,6 +27,10 @@ class ParamError(ValueError):
         super().__init__(f"{field_name}={value!r} is not allowed: {allowed}")
 
 
+CALIBRATED = "calibrated: docs/calibration.md"
+"""The source of a default fitted by `alignsim calibrate experiments/firms/default.toml`."""
+
+
 def p(default: Any, *, lo: float | None = None, hi: float | None = None,
       choices: tuple[str, ...] | None = None, unit: str = "", doc: str,
       source: str = "assumption") -> Any:
@@ -54,8 +58,9 @@ class OrgParams:
                                           doc="hours one open opportunity needs each week")
     account_hours_per_customer: float = p(0.25, lo=0, hi=5, unit="h/customer/week",
                                           doc="account-management hours one customer wants")
-    prospects_per_hour: float = p(0.05, lo=0, hi=1, unit="leads/h",
-                                  doc="self-sourced leads a rep finds per prospecting hour")
+    prospects_per_hour: float = p(0.0588, lo=0, hi=1, unit="leads/h",
+                                  doc="self-sourced leads a rep finds per prospecting hour",
+                                  source=CALIBRATED)
     crm_outcome_coverage: float = p(0.5, lo=0, hi=1, unit="share",
                                     doc="share of MQL outcomes a shared scoreboard shows "
                                         "marketing without a rep's disposition (wins, losses)")
@@ -69,8 +74,9 @@ class OrgParams:
 class MarketParams:
     """The market: segments SMB / mid-market / enterprise (index 0, 1, 2)."""
 
-    inquiry_alpha: float = p(0.024, lo=0.01, hi=100, unit="inquiries/week/USD^0.7",
-                             doc="inquiries per week = Poisson(alpha * demand spend^elasticity)")
+    inquiry_alpha: float = p(0.01196, lo=0.01, hi=100, unit="inquiries/week/USD^0.7",
+                             doc="inquiries per week = Poisson(alpha * demand spend^elasticity)",
+                             source=CALIBRATED)
     spend_elasticity: float = p(0.7, lo=0.1, hi=1.0, unit="-",
                                 doc="diminishing returns of demand spend", source="model brief")
     budget_ratio: float = p(0.22, lo=0.01, hi=1.0, unit="of revenue",
@@ -82,12 +88,15 @@ class MarketParams:
                                doc="mid-market share of inquiries (enterprise: the rest)")
     deal_size_scale: float = p(1.0, lo=0.1, hi=10, unit="x",
                                doc="multiplier on segment deal sizes (12k/45k/150k USD ARR)")
-    win_rate_scale: float = p(1.0, lo=0.2, hi=3, unit="x",
-                              doc="multiplier on segment base win rates (0.22/0.18/0.14)")
-    cycle_scale: float = p(1.0, lo=0.2, hi=5, unit="x",
-                           doc="multiplier on segment sales cycles (4/10/22 weeks)")
-    churn_scale: float = p(1.0, lo=0, hi=5, unit="x",
-                           doc="multiplier on segment annual churn (16%/10%/6%)")
+    win_rate_scale: float = p(1.075, lo=0.2, hi=3, unit="x",
+                              doc="multiplier on segment base win rates (0.22/0.18/0.14)",
+                              source=CALIBRATED)
+    cycle_scale: float = p(1.223, lo=0.2, hi=5, unit="x",
+                           doc="multiplier on segment sales cycles (4/10/22 weeks)",
+                           source=CALIBRATED)
+    churn_scale: float = p(1.031, lo=0, hi=5, unit="x",
+                           doc="multiplier on segment annual churn (16%/10%/6%)",
+                           source=CALIBRATED)
     fit_heterogeneity: float = p(1.0, lo=0.1, hi=3, unit="x",
                                  doc="spread of lead fit; low = homogeneous leads")
     turbulence: float = p(0.05, lo=0, hi=1, unit="sd/year",
@@ -132,18 +141,21 @@ class BehaviourParams:
                              doc="initial trust of each person in the other department")
     cooperation_initial: float = p(0.5, lo=0, hi=1, unit="probability",
                                    doc="initial propensity to cooperate (follow-up, feedback)")
-    prospect_bias: float = p(1.6, lo=1, hi=5, unit="x",
-                             doc="how much reps overvalue own prospects over marketing leads")
-    scoring_noise: float = p(0.25, lo=0, hi=1, unit="sd",
-                             doc="noise of marketing's lead score without closed-loop feedback")
+    prospect_bias: float = p(1.75, lo=1, hi=5, unit="x",
+                             doc="how much reps overvalue own prospects over marketing leads",
+                             source=CALIBRATED)
+    scoring_noise: float = p(0.5, lo=0, hi=1, unit="sd",
+                             doc="noise of marketing's lead score without closed-loop feedback",
+                             source=CALIBRATED)
     feedback_noise_reduction: float = p(0.6, lo=0, hi=1, unit="share",
                                         doc="share of scoring noise removed by full feedback")
     planner_bias: float = p(0.25, lo=0, hi=1, unit="share",
                             doc="self-serving tilt of a departmental planner's estimates")
     plan_step: float = p(0.05, lo=0.005, hi=0.3, unit="share",
                          doc="largest change of the marketing share or a programme share per event")
-    mode_volume_initial: float = p(0.34, lo=0, hi=1, unit="probability",
-                                   doc="initial propensity of marketers for the volume mode")
+    mode_volume_initial: float = p(0.0932, lo=0, hi=1, unit="probability",
+                                   doc="initial propensity of marketers for the volume mode",
+                                   source=CALIBRATED)
     mode_quality_initial: float = p(0.33, lo=0, hi=1, unit="probability",
                                     doc="initial propensity for the quality mode (balanced: rest)")
     learning_forgetting: float = p(0.1, lo=0, hi=1, unit="/week",
@@ -156,12 +168,14 @@ class BehaviourParams:
                                              doc="pull toward the other side's observed "
                                                  "cooperation; below 1 it decays",
                                              source="Fischbacher & Gachter 2010")
-    distrust_discount: float = p(0.2, lo=0, hi=0.9, unit="share",
+    distrust_discount: float = p(0.0051, lo=0, hi=0.9, unit="share",
                                  doc="share of a lead's worth a rep with no trust in marketing "
-                                     "discounts when judging it (full trust: none)")
-    rejection_cost: float = p(0.5, lo=0, hi=5, unit="x",
+                                     "discounts when judging it (full trust: none)",
+                                 source=CALIBRATED)
+    rejection_cost: float = p(4.988, lo=0, hi=5, unit="x",
                               doc="what a rejected MQL costs marketing's standing with sales, "
-                                  "against what an accepted one brings (marketing's objective)")
+                                  "against what an accepted one brings (marketing's objective)",
+                              source=CALIBRATED)
     lead_definition_review_weeks: int = p(13, lo=1, hi=52, unit="weeks",
                                           doc="how often marketing revisits an MQL threshold "
                                               "it sets alone (unilateral lead definition)")
