@@ -12,8 +12,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "report", help="a report (HTML, Markdown, figures, tables) from a results folder",
         description="Analyse a results folder (from `alignsim sweep`) and write a self-contained "
-                    "report folder: index.html, report.md, figures as PNG and SVG, tables as "
-                    "CSV. A partial store still reports and says how many runs are missing.")
+                    "report folder: index.html, report.md, figures as PNG (and SVG with --svg), "
+                    "tables as CSV. A partial store still reports and says how many runs are "
+                    "missing.")
     parser.add_argument("store", type=Path, metavar="DIR", help="results folder of an experiment")
     parser.add_argument("--out", type=Path, default=None, metavar="REPORTDIR",
                         help="report folder (default: DIR/report; a rerun replaces it)")
@@ -35,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--params", type=Path, default=None, metavar="FILE",
                         help="the firm (params file) the report is for: refused if the folder's "
                              "runs were made on another firm")
+    parser.add_argument("--svg", action="store_true",
+                        help="also write every figure as SVG, its text as text (to edit a title "
+                             "in a slide tool); takes about twice as long")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     parser.set_defaults(handler=handle)
 
@@ -48,6 +52,7 @@ def handle(args: argparse.Namespace) -> int:
 
     report = build_report(args.store, args.out, metrics=args.metrics, baseline=args.baseline,
                           network_week=args.network_week,
+                          formats=("png", "svg") if args.svg else ("png",),
                           progress=not args.quiet and sys.stderr.isatty(),
                           precision=PRECISION if args.precision is None else args.precision)
     if not args.quiet:

@@ -3,8 +3,8 @@
 ``build_report(store)`` reads the stored tables only (runs, weekly metrics and the network at
 the weeks the sweep kept; it never builds a model), runs the analysis, draws every chart
 (`steps`) and writes ``index.html`` (no network needed to view it) and ``report.md`` (`page`),
-the figures as PNG (200 dpi) and SVG, and the tables as CSV. A partial store still reports and
-says how many runs are missing; failed runs are left out and counted.
+the figures as PNG (200 dpi; SVG too on request), and the tables as CSV. A partial store still
+reports and says how many runs are missing; failed runs are left out and counted.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class Report:
 def build_report(store: str | Path, out: str | Path | None = None, *,
                  metrics: Sequence[str] | None = None, baseline: str | None = None,
                  network_week: int | None = None, progress: bool = False,
-                 formats: Sequence[str] = ("png", "svg"), n_boot: int = analysis.N_BOOT,
+                 formats: Sequence[str] = ("png",), n_boot: int = analysis.N_BOOT,
                  precision: float = analysis.PRECISION, workers: int | None = None) -> Report:
     """Analyse a results folder and write the report folder (default ``<store>/report``).
 
@@ -127,7 +127,7 @@ def build_report(store: str | Path, out: str | Path | None = None, *,
                     table = table.assign(arm_name=table["arm"].map(lambda a: look[a].name))
                 named = any(n is not None for n in table.index.names)
                 table.to_csv(tmp / "tables" / f"{name}.csv", index=named)
-        page = Page(ctx, tables, sections, notes, state, sizes)
+        page = Page(ctx, tables, sections, notes, state, sizes, svg="svg" in formats)
         (tmp / "index.html").write_text(page.html(), encoding="utf-8")
         (tmp / "report.md").write_text(page.markdown(), encoding="utf-8")
         (tmp / MARKER).write_text(json.dumps({"store": str(store.resolve())}) + "\n")

@@ -47,7 +47,13 @@ def _matches(wanted: str, label: str, values: Mapping[str, Any], look: ArmLook) 
 
 def resolve_arm(wanted: str, values_by_arm: Mapping[str, Mapping[str, Any]],
                 looks: Mapping[str, ArmLook], option: str = "--baseline") -> str:
-    """The label of the one arm `wanted` names, or a UsageError that lists the arms."""
+    """The label of the one arm `wanted` names, or a UsageError that lists the arms. An arm's
+    own label or display name wins over arms it merely describes (a named arm `marketing_led`
+    beside `marketing_led_pool`, both of the marketing-led preset)."""
+    exact = [label for label in values_by_arm
+             if _norm(wanted) in (_norm(label), _norm(looks[label].name))]
+    if len(exact) == 1:
+        return exact[0]
     found = [label for label, values in values_by_arm.items()
              if _matches(wanted, label, values, looks[label])]
     if len(found) == 1:

@@ -37,10 +37,12 @@ class Page:
 
     def __init__(self, ctx: Context, tables: dict[str, Any],
                  sections: list[tuple[str, str, str, str]], notes: list[str], state: Any,
-                 sizes: dict[str, tuple[int, int]]) -> None:
+                 sizes: dict[str, tuple[int, int]], svg: bool = False) -> None:
         self.ctx, self.tables, self.sections, self.notes, self.state = (
             ctx, tables, sections, list(notes), state)
         self.sizes = sizes
+        self.svg = svg
+        """Whether every figure was written as SVG too (`alignsim report --svg`)."""
         if tables.get("_warning"):
             self.notes.insert(0, tables["_warning"] + " See 'Replicates needed' below.")
 
@@ -279,15 +281,19 @@ class Page:
                 parts.append(
                     f"<figure><img src=\"figures/{stem}.png\" alt=\"{e(heading)}\" "
                     f"width=\"{w // 2}\" height=\"{h // 2}\" data-px=\"{w}x{h}\">"
-                    f"<figcaption>{e(caption)} <a href=\"figures/{stem}.svg\">SVG</a></figcaption>"
+                    f"<figcaption>{e(caption)}"
+                    + (f" <a href=\"figures/{stem}.svg\">SVG</a>" if self.svg else "")
+                    + "</figcaption>"
                     "</figure>")
             sentences = self._section_sentences(section)
             if sentences:
                 parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in sentences) + "</ul>")
         parts.append("<h2>What the numbers mean</h2><ul>"
                      + "".join(f"<li>{e(d)}</li>" for d in self._definitions()) + "</ul>")
-        parts.append("<h2>Files</h2><p>Tables as CSV in <code>tables/</code>; figures as PNG "
-                     "(200 dpi) and SVG in <code>figures/</code>; the same text in "
+        figures = ("PNG (200 dpi) and SVG" if self.svg else
+                   "PNG (200 dpi; <code>alignsim report --svg</code> adds SVG)")
+        parts.append(f"<h2>Files</h2><p>Tables as CSV in <code>tables/</code>; figures as "
+                     f"{figures} in <code>figures/</code>; the same text in "
                      "<code>report.md</code>.</p>")
         parts.append(f"<p class=\"source\">{e(ctx.source)}</p></body></html>")
         return "\n".join(parts)

@@ -21,8 +21,9 @@ def _references(index: Path) -> list[str]:
     return re.findall(r'(?:src|href)="([^"]+)"', index.read_text(encoding="utf-8"))
 
 
-def _check_folder(folder: Path) -> list[Path]:
-    """Every reference of index.html exists, is local, and every PNG opens at its stated size."""
+def _check_folder(folder: Path, svg: bool = False) -> list[Path]:
+    """Every reference of index.html exists, is local, and every PNG opens at its stated size
+    (and has its SVG beside it, when the report was asked for SVG)."""
     index = folder / "index.html"
     html = index.read_text(encoding="utf-8")
     refs = _references(index)
@@ -32,7 +33,7 @@ def _check_folder(folder: Path) -> list[Path]:
         assert (folder / ref).is_file(), f"index.html references a missing file: {ref}"
     pngs = sorted((folder / "figures").glob("*.png"))
     for png in pngs:
-        assert png.with_suffix(".svg").is_file()
+        assert png.with_suffix(".svg").is_file() == svg
         stated = re.search(rf'src="figures/{re.escape(png.name)}"[^>]*data-px="(\d+)x(\d+)"',
                            html)
         assert stated, f"{png.name} is not shown in index.html"
@@ -62,8 +63,9 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.slow
 def test_report_of_a_factorial_store(small_store: Path, tmp_path: Path, no_model: None) -> None:
-    report = build_report(small_store, tmp_path / "report", baseline="finance_led", n_boot=500)
-    pngs = _check_folder(report.folder)
+    report = build_report(small_store, tmp_path / "report", baseline="finance_led", n_boot=500,
+                          formats=("png", "svg"))
+    pngs = _check_folder(report.folder, svg=True)
     names = {p.stem for p in pngs}
     assert {"compare-alignment_index", "compare-revenue_usd_per_week", "weekly-alignment_index",
             "weekly-revenue_usd", "waterfall", "trust-cooperation", "network"} <= names
@@ -194,8 +196,8 @@ def test_a_two_factor_report_gives_every_arm_its_own_look_and_titles_that_agree(
     from experiments.report.style import ArmLook, arm_looks
 
     report = build_report(two_factor_store, tmp_path / "report", baseline="joint,separate",
-                          n_boot=500)
-    _check_folder(report.folder)
+                          n_boot=500, formats=("png", "svg"))
+    _check_folder(report.folder, svg=True)
     runs = pd.read_csv(report.folder / "tables" / "arm_means.csv")
     labels = list(dict.fromkeys(runs["arm"]))
     spec = parse_spec((two_factor_store / "spec.toml").read_text(encoding="utf-8"))
