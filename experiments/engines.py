@@ -24,8 +24,13 @@ from experiments.errors import UsageError
 
 
 def _worker_init() -> None:
-    """Pool workers leave Ctrl-C to the coordinator and exit when it dies, even by SIGKILL."""
+    """Pool workers leave Ctrl-C to the coordinator and exit when it dies, even by SIGKILL.
+
+    SIGTERM gets its default action back: a worker forked from a process that handles it (a
+    notebook, a test session that started the dashboard command) must still end when the pool
+    terminates it, or the pool waits for it forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):

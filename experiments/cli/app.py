@@ -75,9 +75,9 @@ def handle(args: argparse.Namespace) -> int:
            "--production", "--log-level", "warning"]
     server = subprocess.Popen(cmd, cwd=ROOT, env=env)
     # Stopped by a signal (a terminal closing, a test tearing down): take the server along.
-    signal.signal(signal.SIGTERM, _interrupt)
-    if hasattr(signal, "SIGHUP"):  # not on Windows
-        signal.signal(signal.SIGHUP, _interrupt)
+    # The caller's handlers come back afterwards (main() may run inside a longer process).
+    previous = {sig: signal.signal(sig, _interrupt)
+                for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig is not None}
     try:
         if not _wait_until_listening(server, args.host, args.port):
             server.terminate()
@@ -93,6 +93,9 @@ def handle(args: argparse.Namespace) -> int:
         server.terminate()
         server.wait(timeout=10)
         return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _interrupt(signum: int, frame: object) -> None:
