@@ -105,6 +105,9 @@ def staged_folder(out: Path) -> Iterator[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         # Beside the destination, so the final rename stays on one file system.
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        # mkdtemp makes a private folder (0700); the result is shared like any folder the user
+        # makes (a report goes to a client), so it takes the user's umask instead.
+        staging.chmod(0o777 & ~_umask())
     except OSError as err:
         if err.errno in REFUSED:
             raise UsageError(f"--out {out}: cannot write there ({os_problem(err)})") from None
@@ -117,6 +120,12 @@ def staged_folder(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def fsync_dir(path: Path) -> None:

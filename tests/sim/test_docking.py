@@ -299,6 +299,7 @@ def test_closed_form_is_converged_and_sensible() -> None:
     for name in ("mqls_per_inquiry", "sqls_per_mql", "entry_win_probability"):
         assert getattr(coarse, name) == pytest.approx(getattr(fine, name), rel=1e-6)
     assert 0 < fine.mqls_per_inquiry < 1 and 0 < fine.sqls_per_mql < 1
-    noisier = closed_form(DOCKING.with_overrides({"behaviour.scoring_noise": 0.5}))
+    noise = DOCKING.behaviour.scoring_noise
+    noisier = closed_form(DOCKING.with_overrides({"behaviour.scoring_noise": noise + 0.25}))
     assert noisier.mqls_per_inquiry > fine.mqls_per_inquiry
     assert noisier.sqls_per_mql < fine.sqls_per_mql

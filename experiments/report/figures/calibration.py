@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from experiments.report.figures.frame import apply_style, finish
 from experiments.report.style import OKABE_ITO, format_value, metric_label
@@ -63,6 +63,7 @@ def convergence_figure(conv: pd.DataFrame, *, heading: str, source: str) -> Figu
             label="best so far")
     ax.set_yscale("log")
     ax.set_xlabel("candidate (in the order proposed)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("objective: sum of squared z-scores")
     ax.legend(loc="upper right")
     return finish(fig, heading, source, subtitle="The objective of each candidate on the fitting "
@@ -92,9 +93,11 @@ def profile_figure(candidates: pd.DataFrame, profiles: pd.DataFrame, parameters:
         ax.set_yscale("log")
         if par["log"]:
             ax.set_xscale("log")
+            # Ticks at 1, 2 and 5 of each decade, labelled; the rest unlabelled (a label at
+            # every minor tick runs together on a narrow panel).
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
             ax.xaxis.set_major_formatter(PLAIN)
-            ax.xaxis.set_minor_formatter(PLAIN)
-            ax.tick_params(axis="x", which="minor", labelsize=6)
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlim(par["lo"], par["hi"])
         ax.set_title(f"{metric_label(name)}: {par['verdict']}", fontsize=9)
         ax.set_xlabel(name, fontsize=7)

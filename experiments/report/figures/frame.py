@@ -15,9 +15,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter
 
-from experiments.report.style import metric_kind, money
+from experiments.report.style import metric_kind
 
 DPI = 200
 PAD_INCHES = 0.1
@@ -70,11 +70,35 @@ def _percent(value: float, _pos: object = None) -> str:
     return f"{points:.0f}%" if abs(points - round(points)) < 1e-6 else f"{points:.1f}%"
 
 
+class MoneyTicks(Formatter):
+    """`money` tick labels with as many digits as it takes to tell the ticks apart, so that
+    close ticks ($1,192.5k and $1,195k) do not all read $1.19M."""
+
+    def __init__(self) -> None:
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self.ticks = [float(v) for v in locs]
+
+    def __call__(self, value: float, pos: object = None) -> str:
+        for digits in range(3, 9):
+            if all(float(f"{v:.{digits}g}") == v for v in self.ticks):
+                return _money(value, digits)  # every tick shown exactly
+        return _money(value, 3)
+
+
+def _money(value: float, digits: int) -> str:
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"${value / size:#.{digits}g}".rstrip(".") + suffix
+    return f"${value:.0f}"
+
+
 def set_axis_format(axis: object, name: str) -> None:
     """Money or percent tick labels on a matplotlib Axis for the metric `name`."""
     kind = metric_kind(name)
     if kind == "money":
-        axis.set_major_formatter(FuncFormatter(money))  # type: ignore[attr-defined]
+        axis.set_major_formatter(MoneyTicks())  # type: ignore[attr-defined]
     elif kind == "pct":
         axis.set_major_formatter(FuncFormatter(_percent))  # type: ignore[attr-defined]
 
@@ -89,9 +113,9 @@ def finish(fig: Figure, heading: str, source: str, subtitle: str = "", *, warnin
     source line in small print at the foot. The heading is also the figure's label
     (``fig.get_label()``), for alt text."""
     height = fig.get_figheight()
-    # Wrapped by hand (about 15 characters of 8.5 pt text, 10 of 12.5 pt, per inch) so the
+    # Wrapped by hand (about 15 characters of 8.5 pt text, 9 of bold 12.5 pt, per inch) so the
     # panels start below the last line.
-    title = textwrap.wrap(heading, width=int(fig.get_figwidth() * 10))
+    title = textwrap.wrap(heading, width=int(fig.get_figwidth() * 9))
     fig.text(0.01, 1 - 0.1 / height, "\n".join(title), ha="left", va="top", fontsize=12.5,
              fontweight="bold")
     y = 0.1 + 0.23 * len(title) + 0.09
