@@ -85,6 +85,10 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.report.validation import console_table, untested
 
     print(console_table(validation))
+    if args.seeds < DEFAULT_SEEDS:
+        print(f"alignsim validate: warning: {args.seeds} seeds per arm (the default is "
+              f"{DEFAULT_SEEDS}): many claims stay inconclusive and the verdicts are a first "
+              "look", file=sys.stderr)
     gaps = untested(validation)
     if gaps:
         print("\nnot tested:\n" + "\n".join(f"  {g}" for g in gaps))
