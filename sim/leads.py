@@ -82,6 +82,8 @@ class LeadTable:
         return {name: buf[:self._n] for name, buf in self._buf.items()}
 
     def __getattr__(self, name: str) -> np.ndarray:
+        # Reached only for names that are not columns (columns are properties, installed
+        # below); kept so type checkers know `leads.<column>` is an array.
         buf = self.__dict__.get("_buf")
         if buf is not None and name in buf:
             return buf[name][:self.__dict__["_n"]]
@@ -125,3 +127,16 @@ class LeadTable:
 
     def archived_by_stage(self) -> np.ndarray:
         return self.archived.sum(axis=1)
+
+
+def _column(name: str) -> property:
+    def view(self: LeadTable) -> np.ndarray:
+        return self._buf[name][:self._n]
+    return property(view, doc=f"Active rows of column {name!r} (a view: writes change the table).")
+
+
+# Columns as properties: the mechanisms read them tens of thousands of times a run, and a
+# property is found by normal lookup, where `__getattr__` runs only after a failed one.
+for _name in _COLUMNS:
+    setattr(LeadTable, _name, _column(_name))
+del _name
