@@ -25,8 +25,6 @@ from agents.base import (
     cooperation_share,
 )
 from agents.leaders import LOBBYING_HOURS
-from agents.marketer import Marketer
-from agents.sales_rep import SalesRep
 from sim import network
 from sim.evidence import recent_win_rate
 from sim.sanctions import OFFENCE_MEMORY_WEEKS, sanction_cost
@@ -119,8 +117,12 @@ def adapt(model: AlignmentModel) -> None:
         week=week, rates=rates)
 
     # -- phase 2: each person updates their own state ------------------------------------------
-    model.agents_by_type[SalesRep].do("learn", rep_lessons)
-    model.agents_by_type[Marketer].do("learn", marketer_lessons)
+    # Plain loops over the role lists rather than AgentSet.do (see AlignmentModel's
+    # _choose_strategies): each person updates only their own state.
+    for rep in reps:
+        rep.learn(rep_lessons)
+    for marketer in marketers:
+        marketer.learn(marketer_lessons)
 
     _lobbying_costs_trust(model)
     _blame(model)

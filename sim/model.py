@@ -182,13 +182,19 @@ class AlignmentModel(mesa.Model):
 
     def _choose_strategies(self) -> None:
         """Marketers choose a mode; everyone chooses whether to cooperate this week."""
+        # Plain loops over the role lists (the agents of each type, in the same order) rather
+        # than AgentSet.do, whose per-call snapshot and membership checks cost more than the
+        # decisions; each person draws from their own Generator, so order cannot matter anyway.
         b = self.params.behaviour
-        self.agents_by_type[Marketer].do("choose_mode")
+        for marketer in self.marketers:
+            marketer.choose_mode()
         if not b.behaviour_on:
             return
         slope = b.conditional_cooperation_slope
-        self.agents_by_type[SalesRep].do("choose_cooperation", slope)
-        self.agents_by_type[Marketer].do("choose_cooperation", slope)
+        for rep in self.reps:
+            rep.choose_cooperation(slope)
+        for marketer in self.marketers:
+            marketer.choose_cooperation(slope)
 
     def history_sums(self, weeks: int) -> dict[str, float]:
         """Sums of the last `weeks` weeks' flows; computed once per week and window."""
@@ -251,8 +257,9 @@ class AlignmentModel(mesa.Model):
                                                                len(self.reps)).tolist(),
             "accounts": self.customers.accounts_per_owner(len(self.reps)).tolist(),
         }
-        self.agents_by_type[SalesRep].do("plan_week", workload, available, feedback, econ,
-                                         self.params.behaviour.behaviour_on)
+        behaviour_on = self.params.behaviour.behaviour_on
+        for rep in self.reps:  # a plain loop, as in _choose_strategies
+            rep.plan_week(workload, available, feedback, econ, behaviour_on)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
 
     def _hand_off(self) -> None:
