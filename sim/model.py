@@ -85,7 +85,11 @@ class AlignmentModel(mesa.Model):
         self.planning_meeting_this_week = False
         self._history_sums: dict[tuple[int, int], dict[str, float]] = {}
         self._history_sums_week = -1
-        self._history_rows: deque[list[float]] = deque(maxlen=HISTORY_WEEKS)
+        # The weeks of `history` as rows of one array (oldest first, the last HISTORY_WEEKS
+        # rows are the history), so summing a window slices it instead of building an array
+        # from lists; room for 2 x HISTORY_WEEKS rows, moved down when full.
+        self._history_rows: np.ndarray | None = None
+        self._history_count = 0
         self._build_people(streams["agents"])
         self.ledger = Ledger(len(self.reps), len(self.marketers))
         self._seed_installed_base(streams["market"])
@@ -202,8 +206,9 @@ class AlignmentModel(mesa.Model):
         if key not in self._history_sums:
             if key[0] != self._history_sums_week:
                 self._history_sums, self._history_sums_week = {}, key[0]
-            if self._history_rows:
-                rows = np.array(list(self._history_rows)[-weeks:])
+            if self._history_rows is not None:
+                n = self._history_count
+                rows = self._history_rows[n - min(n, HISTORY_WEEKS):n][-weeks:]
                 self._history_sums[key] = dict(zip(self.history[-1], rows.sum(axis=0).tolist(),
                                                    strict=True))
             else:
@@ -371,11 +376,21 @@ class AlignmentModel(mesa.Model):
             "arr_usd": float(self.customers.arr.sum()),
         }
         self.history.append(week)
-        self._history_rows.append(list(week.values()))
+        self._append_history_row(list(week.values()))
         self.band_history.append({name: counts.copy()
                                   for name, counts in self.ledger.band.items()})
         self.leads.archive_closed()
         self.stage_counts = self.leads.active_by_stage()
+
+    def _append_history_row(self, row: list[float]) -> None:
+        if self._history_rows is None:
+            self._history_rows = np.empty((2 * HISTORY_WEEKS, len(row)))
+        buf = self._history_rows
+        if self._history_count == len(buf):
+            buf[:HISTORY_WEEKS] = buf[-HISTORY_WEEKS:]
+            self._history_count = HISTORY_WEEKS
+        buf[self._history_count] = row
+        self._history_count += 1
 
     # -- output -------------------------------------------------------------------------------
     def people(self) -> list[Person]:
