@@ -67,19 +67,21 @@ def adapt(model: AlignmentModel) -> None:
 
     sla = g.monitoring.sla_on
     graduated = sla and g.monitoring.graduated_sanctions
-    sanctions = np.zeros(len(reps))
+    # Per-person values as lists of floats: people read them one at a time (Lessons).
+    detections = ledger.rep["detections"].tolist()
+    sanctions = [0.0] * len(reps)
     for rep in reps:
-        caught = int(ledger.rep["detections"][rep.index])
+        caught = int(detections[rep.index])
         if graduated and caught:
             recent = week - rep.last_offence_week < OFFENCE_MEMORY_WEEKS
-            sanctions[rep.index] = sanction_cost(caught, rep.sanctions if recent else 0,
-                                                 b.sanction_first, b.sanction_repeat)
-    rep_payoff = np.array([learning.payoff(rep_own[r.index], refs["rep"], shared,
-                                           refs["shared"], w, sanctions[r.index]) for r in reps])
+            sanctions[rep.index] = float(sanction_cost(caught, rep.sanctions if recent else 0,
+                                                       b.sanction_first, b.sanction_repeat))
+    rep_payoff = [learning.payoff(rep_own[r.index], refs["rep"], shared, refs["shared"], w,
+                                  sanctions[r.index]) for r in reps]
     # The SLA binds marketing too (MQLs to the agreed definition, acting on feedback): a
     # marketer who does not cooperate this week is caught with the monitoring odds, and
     # sanctioned where sanctions are graduated (as reps are).
-    marketer_sanctions = np.zeros(len(marketers))
+    marketer_sanctions = [0.0] * len(marketers)
     if sla:
         for i, marketer in enumerate(marketers):
             if not marketer.cooperating and (marketer.personal_rng.random()
@@ -88,12 +90,12 @@ def adapt(model: AlignmentModel) -> None:
                 model.flows.sla_detections += 1
                 if graduated:
                     recent = week - marketer.last_offence_week < OFFENCE_MEMORY_WEEKS
-                    marketer_sanctions[i] = sanction_cost(
+                    marketer_sanctions[i] = float(sanction_cost(
                         1, marketer.sanctions if recent else 0, b.sanction_first,
-                        b.sanction_repeat)
-    marketer_payoff = np.array([learning.payoff(marketer_own[i], refs["marketer"], shared,
-                                                refs["shared"], w, marketer_sanctions[i])
-                                for i in range(len(marketers))])
+                        b.sanction_repeat))
+    marketer_payoff = [learning.payoff(marketer_own[i], refs["marketer"], shared,
+                                       refs["shared"], w, marketer_sanctions[i])
+                       for i in range(len(marketers))]
 
     feedback_share = cooperation_share(reps)
     enablement_share = cooperation_share(marketers)
@@ -104,16 +106,19 @@ def adapt(model: AlignmentModel) -> None:
     seen = _tie_observations(model)
     rep_lessons = Lessons(
         payoff=rep_payoff,
-        good=r["good_mqls"] + ENABLEMENT_GOOD * enablement_share + seen["rep_good"],
-        bad=REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"]
-        + seen["rep_bad"],
-        sanctioned=sanctions > 0,
-        week=week, rates=rates, rep_outcomes=r, win_rate=win_rate)
+        good=(r["good_mqls"] + ENABLEMENT_GOOD * enablement_share + seen["rep_good"]).tolist(),
+        bad=(REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"]
+             + seen["rep_bad"]).tolist(),
+        sanctioned=[s > 0 for s in sanctions],
+        week=week, rates=rates, rep_outcomes={name: v.tolist() for name, v in r.items()},
+        win_rate=win_rate)
     marketer_lessons = Lessons(
         payoff=marketer_payoff,
-        good=m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"] + seen["marketer_good"],
-        bad=MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"] + seen["marketer_bad"],
-        sanctioned=marketer_sanctions > 0,
+        good=(m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"]
+              + seen["marketer_good"]).tolist(),
+        bad=(MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"]
+             + seen["marketer_bad"]).tolist(),
+        sanctioned=[s > 0 for s in marketer_sanctions],
         week=week, rates=rates)
 
     # -- phase 2: each person updates their own state ------------------------------------------
