@@ -2,7 +2,8 @@
 
 Each function acts on whole columns of the LeadTable; per-rep decisions arrive as arrays indexed
 by rep (hours, contact budgets, acceptance bars), so a week costs a fixed number of numpy calls
-whatever the number of leads.
+whatever the number of leads. Masks are counted with np.count_nonzero (a C count, several times
+cheaper than mask.sum() on arrays this small; the same integer).
 
 - Scoring: score = 0.6 fit + 0.4 readiness + sd * z, with a persistent per-lead error z; the sd
   shrinks with closed-loop feedback. A score at or above the threshold makes an MQL.
@@ -113,7 +114,7 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
         spent = returned & (leads.returns > MAX_RETURNS)
         stage[spent] = Stage.DISQUALIFIED
         stage[returned & ~spent] = Stage.NURTURE
-        flows.disqualified += int(spent.sum())
+        flows.disqualified += int(np.count_nonzero(spent))
     pool = (stage == Stage.INQUIRY) | (stage == Stage.NURTURE)
     r = leads.readiness
     r[pool] += nurture_gain * (1 - r[pool]) - nurture_decay * r[pool]
@@ -125,14 +126,14 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
     stale = pool & ~new_mql & ((week - leads.created_week) >= nurture_max_weeks)
     stage[pool & ~new_mql] = Stage.NURTURE
     stage[stale] = Stage.DISQUALIFIED
-    flows.disqualified += int(stale.sum())
+    flows.disqualified += int(np.count_nonzero(stale))
     first_stale = stale & (leads.returns == 0)
     ledger.add_band("exits", leads.peak_score[first_stale])
     idx = np.flatnonzero(new_mql)
     if len(idx) == 0:
         return
     first = leads.returns[idx] == 0
-    flows.mqls_new += int(first.sum())
+    flows.mqls_new += int(np.count_nonzero(first))
     ledger.add_band("exits", leads.score[idx[first]])
     stage[idx] = Stage.MQL
     leads.mql_week[idx] = week
@@ -217,7 +218,7 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
         # does not cooperate gives none, and each missing one is caught with the monitoring odds.
         silent = ~reps.cooperating[who] & (rng.random(len(met)) < detection_prob)
         ledger.add_rep("detections", who[silent])
-        flows.sla_detections += int(silent.sum())
+        flows.sla_detections += int(np.count_nonzero(silent))
     took, refused = met[accept], met[~accept]
     ledger.add_rep("accepted", who[accept])
     ledger.add_rep("accepted_worth", who[accept], worth[accept])
@@ -235,22 +236,23 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     holder = owner[~contact]
     leads.readiness[waiting] *= 1 - untouched_decay
     overdue = (week - leads.mql_week[waiting]) >= followup_weeks
-    flows.mqls_overdue += int(overdue.sum())
+    flows.mqls_overdue += int(np.count_nonzero(overdue))
     ledger.add_rep("overdue", holder[overdue])
     ledger.add_marketer("overdue", leads.marketer[waiting[overdue]])
     give_back = overdue & reps.cooperating[holder]
     if sla_on:
         caught = overdue & ~give_back & (rng.random(len(waiting)) < detection_prob)
         ledger.add_rep("detections", holder[caught])
-        flows.sla_detections += int(caught.sum())
+        flows.sla_detections += int(np.count_nonzero(caught))
         give_back |= caught & forced_return[holder]
     _return_to_marketing(leads, waiting[give_back], week)
-    flows.mqls_returned_unworked += int(give_back.sum())
+    returned_unworked = int(np.count_nonzero(give_back))
+    flows.mqls_returned_unworked += returned_unworked
     expired = waiting[~give_back & ((week - leads.mql_week[waiting])
                                     >= UNTOUCHED_MQL_EXPIRY_WEEKS)]
     leads.stage[expired] = Stage.DISQUALIFIED
     # A hand-off that ends with no contact: handed back unworked, or left to expire.
-    flows.mqls_never_contacted += int(give_back.sum()) + len(expired)
+    flows.mqls_never_contacted += returned_unworked + len(expired)
     flows.disqualified += len(expired)
 
 
@@ -263,7 +265,7 @@ def _return_to_marketing(leads: LeadTable, idx: np.ndarray, week: int) -> None:
 
 def hoarded_count(leads: LeadTable, week: int, followup_weeks: int) -> int:
     mask = leads.stage == Stage.MQL
-    return int(((week - leads.mql_week[mask]) >= followup_weeks).sum())
+    return int(np.count_nonzero((week - leads.mql_week[mask]) >= followup_weeks))
 
 
 def add_prospects(leads: LeadTable, market: Market, week: int, per_rep: np.ndarray,
@@ -322,8 +324,8 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     pipeline = leads.win_prob[mkt] * leads.deal_value[mkt]
     ledger.add_band("pipeline_usd", leads.score[mkt], pipeline)
     flows.pipeline_marketing_usd += float(pipeline.sum())
-    flows.sqls_marketing += int((src == MARKETING).sum())
-    flows.sqls_sales += int((src == SALES).sum())
+    flows.sqls_marketing += int(np.count_nonzero(src == MARKETING))
+    flows.sqls_sales += int(np.count_nonzero(src == SALES))
 
 
 def open_opportunities_per_rep(leads: LeadTable, n_reps: int,
@@ -355,8 +357,9 @@ def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
     leads.stage[lost] = Stage.LOST
     flows.lost += len(lost)
     mkt = leads.source[won] == MARKETING
-    flows.won_marketing += int(mkt.sum())
-    flows.won_sales += int((~mkt).sum())
+    won_marketing = int(np.count_nonzero(mkt))
+    flows.won_marketing += won_marketing
+    flows.won_sales += len(mkt) - won_marketing
     value = leads.deal_value[won]
     ledger.add_rep("bookings_usd", leads.owner[won], value)
     ledger.add_rep("won_mqls", leads.owner[won[mkt]])

@@ -117,7 +117,7 @@ class LeadTable:
         idx = stage[closed] * 2 + self._buf["source"][:n][closed]
         self.archived += np.bincount(idx, minlength=N_STAGES * 2).reshape(N_STAGES, 2)
         keep = ~closed
-        kept = int(keep.sum())
+        kept = int(np.count_nonzero(keep))
         for buf in self._buf.values():
             buf[:kept] = buf[:n][keep]
         self._n = kept

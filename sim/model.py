@@ -245,7 +245,7 @@ class AlignmentModel(mesa.Model):
     def _score_and_route(self) -> None:
         pool = self.leads.stage <= 1
         gain = nurture_factor(float(self.allocation.programmes_usd[NURTURE]),
-                              float(pool.sum())) - 1
+                              float(np.count_nonzero(pool))) - 1
         funnel.score_and_route(
             self.leads, self.week, self.plan.mql_threshold, self.scoring_sd(), gain,
             self.params.market.readiness_decay_nurture, self.params.market.nurture_max_weeks,
@@ -344,7 +344,7 @@ class AlignmentModel(mesa.Model):
                               float(self.allocation.programmes_usd[RETENTION]),
                               self.market.attractiveness)
         gone = self.customer_rng.random(len(c)) < hazard
-        self.flows.churned_logos += int(gone.sum())
+        self.flows.churned_logos += int(np.count_nonzero(gone))
         self.flows.churned_arr_usd += float(c.arr[gone].sum())
         c.remove(gone)
         added = c.expand(attention[~gone])
