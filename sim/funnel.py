@@ -24,7 +24,7 @@ import numpy as np
 from sim.flows import Flows, Ledger
 from sim.leads import MARKETING, NO_OWNER, NO_WEEK, SALES, LeadTable, Stage
 from sim.market import PROSPECT_MIX, Market
-from sim.numerics import dot
+from sim.numerics import clip, dot
 
 SCORE_FIT_WEIGHT = 0.6
 QUALIFY_SLOPE = 1.2
@@ -72,7 +72,7 @@ def _fit_draw(rng: np.random.Generator, a: np.ndarray | float, b: np.ndarray | f
               heterogeneity: float) -> np.ndarray:
     q = rng.beta(a, b, n)
     mean = np.asarray(a) / (np.asarray(a) + np.asarray(b))
-    return np.clip(mean + (q - mean) * heterogeneity, 0.0, 1.0)
+    return clip(mean + (q - mean) * heterogeneity, 0.0, 1.0)  # mean > 0: never -0.0
 
 
 def create_inquiries(leads: LeadTable, market: Market, week: int, n: int,
@@ -150,7 +150,7 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
 
 
 def qualify_probability(fit: np.ndarray, readiness: np.ndarray) -> np.ndarray:
-    return np.clip(QUALIFY_SLOPE * (0.5 * fit + 0.5 * readiness), *QUALIFY_BOUNDS)
+    return clip(QUALIFY_SLOPE * (0.5 * fit + 0.5 * readiness), *QUALIFY_BOUNDS)
 
 
 def win_factor(fit: np.ndarray, readiness: np.ndarray) -> np.ndarray:
@@ -309,7 +309,7 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     q, r = leads.fit[opp], leads.readiness[opp]
     win = (market.base_win_rate[seg] * win_factor(q, r) * skill[leads.owner[opp]]
            * (1 + enablement_lift))
-    leads.win_prob[opp] = np.clip(win, *WIN_BOUNDS)
+    leads.win_prob[opp] = clip(win, *WIN_BOUNDS)
     leads.cycle_left[opp] = (market.cycle_weeks[seg] * (CYCLE_BASE - CYCLE_READINESS_SLOPE * r)
                              * rng.lognormal(0.0, 0.25, len(opp)))
     leads.deal_value[opp] = (market.deal_size_usd[seg] * (0.7 + 0.6 * q)
