@@ -53,7 +53,7 @@ class Lessons:
 
 def cooperation_share(people: Sequence[Person]) -> float:
     """Share of `people` cooperating this week (plain Python: it runs several times a week)."""
-    return sum(p.cooperating for p in people) / len(people) if people else 0.0
+    return sum([p.cooperating for p in people]) / len(people) if people else 0.0
 
 
 class Person(mesa.Agent):

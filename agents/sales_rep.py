@@ -202,7 +202,7 @@ def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) 
         elif demand[i] > 0:
             open_.append(i)
     while left > 1e-9 and open_:
-        weight_sum = sum(weights[i] for i in open_)
+        weight_sum = sum([weights[i] for i in open_])  # a list: cheaper than a generator
         if weight_sum <= 0:
             break
         scale = left / weight_sum
