@@ -85,15 +85,15 @@ def create_inquiries(leads: LeadTable, market: Market, week: int, n: int,
     marketer = draw_categories(rng, marketer_volume, n)
     mode = marketer_mode[marketer]
     fit = _fit_draw(rng, MODE_FIT[mode, 0], MODE_FIT[mode, 1], n, heterogeneity)
-    leads.add(
+    leads.add(  # constant columns as numbers: LeadTable.add fills them without an array
         segment=draw_categories(rng, market.segment_weights(market.inquiry_mix), n),
-        source=np.full(n, MARKETING),
+        source=MARKETING,
         fit=fit,
         readiness=rng.beta(*NEW_READINESS, n),
         score_z=rng.standard_normal(n),
-        score=np.zeros(n),
-        stage=np.full(n, Stage.INQUIRY),
-        created_week=np.full(n, week),
+        score=0.0,
+        stage=Stage.INQUIRY,
+        created_week=week,
         marketer=marketer,
     )
 
@@ -275,20 +275,21 @@ def add_prospects(leads: LeadTable, market: Market, week: int, per_rep: np.ndarr
     n = int(per_rep.sum())
     if n == 0:
         return
-    leads.add(
+    owner = np.repeat(np.arange(len(per_rep)), per_rep)
+    leads.add(  # constant columns as numbers, as in create_inquiries
         segment=draw_categories(rng, market.segment_weights(PROSPECT_MIX), n),
-        source=np.full(n, SALES),
+        source=SALES,
         fit=_fit_draw(rng, *PROSPECT_FIT, n, heterogeneity),
         readiness=rng.beta(*PROSPECT_READINESS, n),
-        score_z=np.zeros(n),
-        score=np.zeros(n),
-        stage=np.full(n, Stage.SAL),
-        owner=np.repeat(np.arange(len(per_rep)), per_rep),
-        created_week=np.full(n, week),
-        contact_week=np.full(n, week),
+        score_z=0.0,
+        score=0.0,
+        stage=Stage.SAL,
+        owner=owner,
+        created_week=week,
+        contact_week=week,
     )
     flows.prospects += n
-    ledger.add_rep("prospects", np.repeat(np.arange(len(per_rep)), per_rep))
+    ledger.add_rep("prospects", owner)
 
 
 def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,

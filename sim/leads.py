@@ -89,9 +89,12 @@ class LeadTable:
             return buf[name][:self.__dict__["_n"]]
         raise AttributeError(name)
 
-    def add(self, **columns: np.ndarray) -> None:
-        """Append rows; columns not given take their 'none yet' value."""
-        k = len(columns["segment"])
+    def add(self, **columns: np.ndarray | float) -> None:
+        """Append rows (as many as `segment` has); a column given as a number is that number in
+        every new row, and columns not given take their 'none yet' value."""
+        segment = columns["segment"]
+        assert isinstance(segment, np.ndarray)
+        k = len(segment)
         if k == 0:
             return
         n = self._n
