@@ -115,12 +115,19 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
         stage[spent] = Stage.DISQUALIFIED
         stage[returned & ~spent] = Stage.NURTURE
         flows.disqualified += int(np.count_nonzero(spent))
-    pool = (stage == Stage.INQUIRY) | (stage == Stage.NURTURE)
+    pool = stage <= Stage.NURTURE  # inquiries and nurtured leads (stages are >= 0)
+    # The pool's rows gathered once by position (the same values and arithmetic as gathering
+    # by the mask for each use).
+    at = np.flatnonzero(pool)
     r = leads.readiness
-    r[pool] += nurture_gain * (1 - r[pool]) - nurture_decay * r[pool]
-    leads.score[pool] = (SCORE_FIT_WEIGHT * leads.fit[pool]
-                         + (1 - SCORE_FIT_WEIGHT) * r[pool] + scoring_sd * leads.score_z[pool])
-    np.maximum(leads.peak_score, np.where(pool, leads.score, -np.inf), out=leads.peak_score)
+    before = r[at]
+    nurtured = before + (nurture_gain * (1 - before) - nurture_decay * before)
+    r[at] = nurtured
+    score = (SCORE_FIT_WEIGHT * leads.fit[at] + (1 - SCORE_FIT_WEIGHT) * nurtured
+             + scoring_sd * leads.score_z[at])
+    leads.score[at] = score
+    peak = leads.peak_score
+    peak[at] = np.maximum(peak[at], score)
     eligible = (leads.returns == 0) | (week - leads.mql_week >= RECYCLE_WEEKS)
     new_mql = pool & eligible & (leads.score >= threshold)
     stale = pool & ~new_mql & ((week - leads.created_week) >= nurture_max_weeks)
