@@ -119,10 +119,12 @@ class LeadTable:
             return
         idx = stage[closed] * 2 + self._buf["source"][:n][closed]
         self.archived += np.bincount(idx, minlength=N_STAGES * 2).reshape(N_STAGES, 2)
-        keep = ~closed
-        kept = int(np.count_nonzero(keep))
+        # The kept rows' positions, found once: gathering every column by position is cheaper
+        # than masking each one.
+        rows = np.flatnonzero(~closed)
+        kept = len(rows)
         for buf in self._buf.values():
-            buf[:kept] = buf[:n][keep]
+            buf[:kept] = buf[rows]
         self._n = kept
 
     def active_by_stage(self) -> np.ndarray:
