@@ -144,14 +144,17 @@ def _tie_observations(model: AlignmentModel) -> dict[str, np.ndarray]:
     sees whether the marketer cooperated this week and the marketer sees the rep (a good or a
     bad event of weight TIE_OBSERVATION each). Without ties people know the other side only
     from the leads that pass between them."""
-    out = {name: np.zeros(len(model.reps)) for name in ("rep_good", "rep_bad")}
-    out |= {name: np.zeros(len(model.marketers)) for name in ("marketer_good", "marketer_bad")}
+    # Counted in lists of floats (the same additions in the same order as into arrays, without
+    # numpy's per-element overhead), returned as arrays.
+    out = {name: [0.0] * len(model.reps) for name in ("rep_good", "rep_bad")}
+    out |= {name: [0.0] * len(model.marketers) for name in ("marketer_good", "marketer_bad")}
+    by_uid = model.person_by_uid
     for marketer_uid, rep_uid in model.network.graph["cross"]:
-        rep, marketer = model.person_by_uid[rep_uid], model.person_by_uid[marketer_uid]
+        rep, marketer = by_uid[rep_uid], by_uid[marketer_uid]
         out["rep_good" if marketer.cooperating else "rep_bad"][rep.index] += TIE_OBSERVATION
         out["marketer_good" if rep.cooperating else "marketer_bad"][marketer.index] += (
             TIE_OBSERVATION)
-    return out
+    return {name: np.array(seen) for name, seen in out.items()}
 
 
 def _lobbying_costs_trust(model: AlignmentModel) -> None:
