@@ -206,7 +206,7 @@ def _imitate(model: AlignmentModel) -> None:
     for person in people:
         if person.personal_rng.random() >= b.imitation_rate:
             continue
-        peers = [p for p in model.colleagues[person.unique_id] if p.role == person.role]
+        peers = model.role_peers[person.unique_id]
         if not peers:
             continue
         model_peer = peers[int(person.personal_rng.integers(len(peers)))]

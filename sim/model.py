@@ -112,6 +112,9 @@ class AlignmentModel(mesa.Model):
         position = {p.unique_id: i for i, p in enumerate(circle)}
         self.trust_circles = (circle, [[position[c.unique_id] for c in self.colleagues[p.unique_id]
                                         if c.unique_id in position] for p in circle])
+        # Whom each person may imitate: colleagues in the same role (fixed, as colleagues are).
+        self.role_peers = {uid: [c for c in colleagues if c.role == self.person_by_uid[uid].role]
+                           for uid, colleagues in self.colleagues.items()}
         self.stage_counts = self.leads.active_by_stage()
         self.rep_uid = np.array([r.unique_id for r in self.reps])
         self.marketer_uid = np.array([m.unique_id for m in self.marketers])
