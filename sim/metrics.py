@@ -139,7 +139,11 @@ def recent_cycle_median(m: AlignmentModel) -> float:
 def median_weeks(weeks: list[int]) -> float:
     """np.median of whole weeks, without making an array (it runs twice a week): the middle
     value, or the mean of the two middle ones, which is exact for integers as np.median's is."""
-    ordered = sorted(weeks)
+    return middle_value(sorted(weeks))
+
+
+def middle_value(ordered: list[int]) -> float:
+    """The median of whole weeks already in ascending order (see `median_weeks`)."""
     mid = len(ordered) // 2
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
@@ -223,8 +227,8 @@ def weekly_reporters() -> dict[str, Reporter]:
         "marketing_share_of_budget": lambda m: float(m.allocation.marketing_usd
                                                      / max(m.allocation.total_usd, 1e-9)),
         "won_cycle_median_weeks": recent_cycle_median,
-        "won_cycle_median_weeks_to_date": lambda m: median_weeks(m.won_cycles)
-        if m.won_cycles else 0.0,
+        "won_cycle_median_weeks_to_date": lambda m: middle_value(m.won_cycles_sorted)
+        if m.won_cycles_sorted else 0.0,
     }
     return reporters
 

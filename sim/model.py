@@ -7,6 +7,7 @@ kind act cannot change results (each person draws from a Generator of their own)
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import deque
 
 import mesa
@@ -78,6 +79,9 @@ class AlignmentModel(mesa.Model):
         self.next_budget_round_week = planning.BUDGET_YEAR_WEEKS
         self.feedback_rate = 0.0
         self.won_cycles: list[int] = []
+        self.won_cycles_sorted: list[int] = []
+        """The same cycle lengths in ascending order (kept as deals close, for the weekly
+        median to date without sorting them all every week)."""
         """Cycle lengths (weeks) of the deals won in the measured weeks, in order of closing."""
         self.recent_cycles: deque[list[int]] = deque(maxlen=CYCLE_WINDOW_WEEKS)
         self.hoarded = 0
@@ -328,6 +332,8 @@ class AlignmentModel(mesa.Model):
         self.recent_cycles.append(cycles)
         if self.week > self.params.burn_in_weeks:
             self.won_cycles.extend(cycles)
+            for cycle in cycles:
+                insort(self.won_cycles_sorted, cycle)
         self.flows.sales_spend_usd += self.allocation.sales_usd
         self.flows.budget_usd += self.allocation.total_usd
 
