@@ -103,7 +103,7 @@ class Ledger:
 
     def reset(self) -> None:
         for arr in (*self.rep.values(), *self.marketer.values(), *self.band.values()):
-            arr[:] = 0.0
+            arr.fill(0.0)  # cheaper than arr[:] = 0.0 on arrays this small
         self.contact_pairs = np.zeros((0, 2), dtype=np.int64)
 
     def add_band(self, name: str, scores: np.ndarray, weights: np.ndarray | None = None) -> None:
