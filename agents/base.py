@@ -36,15 +36,16 @@ class LearningRates:
 
 @dataclass(frozen=True)
 class Lessons:
-    """What one week taught the people of one role, arrays indexed by their `index`."""
+    """What one week taught the people of one role, lists indexed by their `index` (each person
+    reads one entry of each, and a list entry is cheaper to read than an array's)."""
 
-    payoff: np.ndarray
-    good: np.ndarray
-    bad: np.ndarray
-    sanctioned: np.ndarray
+    payoff: Sequence[float]
+    good: Sequence[float]
+    bad: Sequence[float]
+    sanctioned: Sequence[bool]
     week: int
     rates: LearningRates
-    rep_outcomes: dict[str, np.ndarray] | None = None
+    rep_outcomes: dict[str, Sequence[float]] | None = None
     """Reps only: the week's outcomes per rep (MQLs contacted, worth accepted, prospects found,
     and the wins they brought), which their beliefs learn from."""
     win_rate: float = 0.0
@@ -52,7 +53,7 @@ class Lessons:
 
 def cooperation_share(people: Sequence[Person]) -> float:
     """Share of `people` cooperating this week (plain Python: it runs several times a week)."""
-    return sum(p.cooperating for p in people) / len(people) if people else 0.0
+    return sum([p.cooperating for p in people]) / len(people) if people else 0.0
 
 
 class Person(mesa.Agent):

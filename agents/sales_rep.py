@@ -44,6 +44,10 @@ ACCEPT_BAR_RANGE = (0.05, 0.95)
 BELIEF_RATE = 0.1
 # Leads' worth of experience a rep's initial beliefs carry (the running counts start there).
 PRIOR_LEADS = 1.0
+# Which of the week's outcomes (Lessons.rep_outcomes) each running count learns from.
+LEARNS_FROM = (("contacted", "contacted"), ("won_from_contacted", "won_mqls"),
+               ("accepted_worth", "accepted_worth"), ("won_from_accepted", "won_mqls"),
+               ("prospects", "prospects"), ("won_from_prospects", "won_prospects"))
 # Share of hours a rep spends on accounts when behaviour is switched off (docking).
 FIXED_ACCOUNT_SHARE = 0.3
 
@@ -140,12 +144,8 @@ class SalesRep(Person):
         row = lessons.rep_outcomes
         assert row is not None
         i, e = self.index, self._experience
-        won_mqls = float(row["won_mqls"][i])
-        for name, seen in (("contacted", row["contacted"][i]), ("won_from_contacted", won_mqls),
-                           ("accepted_worth", row["accepted_worth"][i]),
-                           ("won_from_accepted", won_mqls), ("prospects", row["prospects"][i]),
-                           ("won_from_prospects", row["won_prospects"][i])):
-            e[name] += BELIEF_RATE * (float(seen) - e[name])
+        for count, outcome in LEARNS_FROM:
+            e[count] += BELIEF_RATE * (float(row[outcome][i]) - e[count])
 
     def plan_week(self, workload: dict[str, list[int]], hours: float, feedback_hours: float,
                   econ: Economics, behaviour_on: bool) -> None:
@@ -202,7 +202,7 @@ def fill_hours(total: float, demand: Sequence[float], weights: Sequence[float]) 
         elif demand[i] > 0:
             open_.append(i)
     while left > 1e-9 and open_:
-        weight_sum = sum(weights[i] for i in open_)
+        weight_sum = sum([weights[i] for i in open_])  # a list: cheaper than a generator
         if weight_sum <= 0:
             break
         scale = left / weight_sum

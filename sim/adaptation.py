@@ -25,8 +25,6 @@ from agents.base import (
     cooperation_share,
 )
 from agents.leaders import LOBBYING_HOURS
-from agents.marketer import Marketer
-from agents.sales_rep import SalesRep
 from sim import network
 from sim.evidence import recent_win_rate
 from sim.sanctions import OFFENCE_MEMORY_WEEKS, sanction_cost
@@ -69,19 +67,21 @@ def adapt(model: AlignmentModel) -> None:
 
     sla = g.monitoring.sla_on
     graduated = sla and g.monitoring.graduated_sanctions
-    sanctions = np.zeros(len(reps))
+    # Per-person values as lists of floats: people read them one at a time (Lessons).
+    detections = ledger.rep["detections"].tolist()
+    sanctions = [0.0] * len(reps)
     for rep in reps:
-        caught = int(ledger.rep["detections"][rep.index])
+        caught = int(detections[rep.index])
         if graduated and caught:
             recent = week - rep.last_offence_week < OFFENCE_MEMORY_WEEKS
-            sanctions[rep.index] = sanction_cost(caught, rep.sanctions if recent else 0,
-                                                 b.sanction_first, b.sanction_repeat)
-    rep_payoff = np.array([learning.payoff(rep_own[r.index], refs["rep"], shared,
-                                           refs["shared"], w, sanctions[r.index]) for r in reps])
+            sanctions[rep.index] = float(sanction_cost(caught, rep.sanctions if recent else 0,
+                                                       b.sanction_first, b.sanction_repeat))
+    rep_payoff = [learning.payoff(rep_own[r.index], refs["rep"], shared, refs["shared"], w,
+                                  sanctions[r.index]) for r in reps]
     # The SLA binds marketing too (MQLs to the agreed definition, acting on feedback): a
     # marketer who does not cooperate this week is caught with the monitoring odds, and
     # sanctioned where sanctions are graduated (as reps are).
-    marketer_sanctions = np.zeros(len(marketers))
+    marketer_sanctions = [0.0] * len(marketers)
     if sla:
         for i, marketer in enumerate(marketers):
             if not marketer.cooperating and (marketer.personal_rng.random()
@@ -90,12 +90,12 @@ def adapt(model: AlignmentModel) -> None:
                 model.flows.sla_detections += 1
                 if graduated:
                     recent = week - marketer.last_offence_week < OFFENCE_MEMORY_WEEKS
-                    marketer_sanctions[i] = sanction_cost(
+                    marketer_sanctions[i] = float(sanction_cost(
                         1, marketer.sanctions if recent else 0, b.sanction_first,
-                        b.sanction_repeat)
-    marketer_payoff = np.array([learning.payoff(marketer_own[i], refs["marketer"], shared,
-                                                refs["shared"], w, marketer_sanctions[i])
-                                for i in range(len(marketers))])
+                        b.sanction_repeat))
+    marketer_payoff = [learning.payoff(marketer_own[i], refs["marketer"], shared,
+                                       refs["shared"], w, marketer_sanctions[i])
+                       for i in range(len(marketers))]
 
     feedback_share = cooperation_share(reps)
     enablement_share = cooperation_share(marketers)
@@ -106,21 +106,28 @@ def adapt(model: AlignmentModel) -> None:
     seen = _tie_observations(model)
     rep_lessons = Lessons(
         payoff=rep_payoff,
-        good=r["good_mqls"] + ENABLEMENT_GOOD * enablement_share + seen["rep_good"],
-        bad=REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"]
-        + seen["rep_bad"],
-        sanctioned=sanctions > 0,
-        week=week, rates=rates, rep_outcomes=r, win_rate=win_rate)
+        good=(r["good_mqls"] + ENABLEMENT_GOOD * enablement_share + seen["rep_good"]).tolist(),
+        bad=(REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"]
+             + seen["rep_bad"]).tolist(),
+        sanctioned=[s > 0 for s in sanctions],
+        week=week, rates=rates, rep_outcomes={name: v.tolist() for name, v in r.items()},
+        win_rate=win_rate)
     marketer_lessons = Lessons(
         payoff=marketer_payoff,
-        good=m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"] + seen["marketer_good"],
-        bad=MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"] + seen["marketer_bad"],
-        sanctioned=marketer_sanctions > 0,
+        good=(m["accepted"] + FEEDBACK_GOOD * feedback_share * m["mqls"]
+              + seen["marketer_good"]).tolist(),
+        bad=(MARKETER_REJECT_WEIGHT * m["rejected"] + m["overdue"]
+             + seen["marketer_bad"]).tolist(),
+        sanctioned=[s > 0 for s in marketer_sanctions],
         week=week, rates=rates)
 
     # -- phase 2: each person updates their own state ------------------------------------------
-    model.agents_by_type[SalesRep].do("learn", rep_lessons)
-    model.agents_by_type[Marketer].do("learn", marketer_lessons)
+    # Plain loops over the role lists rather than AgentSet.do (see AlignmentModel's
+    # _choose_strategies): each person updates only their own state.
+    for rep in reps:
+        rep.learn(rep_lessons)
+    for marketer in marketers:
+        marketer.learn(marketer_lessons)
 
     _lobbying_costs_trust(model)
     _blame(model)
@@ -137,14 +144,17 @@ def _tie_observations(model: AlignmentModel) -> dict[str, np.ndarray]:
     sees whether the marketer cooperated this week and the marketer sees the rep (a good or a
     bad event of weight TIE_OBSERVATION each). Without ties people know the other side only
     from the leads that pass between them."""
-    out = {name: np.zeros(len(model.reps)) for name in ("rep_good", "rep_bad")}
-    out |= {name: np.zeros(len(model.marketers)) for name in ("marketer_good", "marketer_bad")}
+    # Counted in lists of floats (the same additions in the same order as into arrays, without
+    # numpy's per-element overhead), returned as arrays.
+    out = {name: [0.0] * len(model.reps) for name in ("rep_good", "rep_bad")}
+    out |= {name: [0.0] * len(model.marketers) for name in ("marketer_good", "marketer_bad")}
+    by_uid = model.person_by_uid
     for marketer_uid, rep_uid in model.network.graph["cross"]:
-        rep, marketer = model.person_by_uid[rep_uid], model.person_by_uid[marketer_uid]
+        rep, marketer = by_uid[rep_uid], by_uid[marketer_uid]
         out["rep_good" if marketer.cooperating else "rep_bad"][rep.index] += TIE_OBSERVATION
         out["marketer_good" if rep.cooperating else "marketer_bad"][marketer.index] += (
             TIE_OBSERVATION)
-    return out
+    return {name: np.array(seen) for name, seen in out.items()}
 
 
 def _lobbying_costs_trust(model: AlignmentModel) -> None:
@@ -183,7 +193,8 @@ def _spill_trust(model: AlignmentModel) -> None:
     people, peers = model.trust_circles
     now = [person.trust for person in people]
     for person, own, circle in zip(people, now, peers, strict=True):
-        mean = sum(now[j] for j in circle) / len(circle) if circle else None
+        # A list, not a generator: the same sum of the same floats, with less overhead.
+        mean = sum([now[j] for j in circle]) / len(circle) if circle else None
         person.trust = trust.spill(own, mean, rate)
 
 
@@ -195,7 +206,7 @@ def _imitate(model: AlignmentModel) -> None:
     for person in people:
         if person.personal_rng.random() >= b.imitation_rate:
             continue
-        peers = [p for p in model.colleagues[person.unique_id] if p.role == person.role]
+        peers = model.role_peers[person.unique_id]
         if not peers:
             continue
         model_peer = peers[int(person.personal_rng.integers(len(peers)))]

@@ -64,7 +64,7 @@ class CustomerTable:
         keep = ~gone
         for name in self.cols:
             self.cols[name] = self.cols[name][keep]
-        self.churned_total += int(gone.sum())
+        self.churned_total += int(np.count_nonzero(gone))
 
     def expand(self, attention: np.ndarray) -> np.ndarray:
         """Grow ARR by attention-weighted expansion; returns the ARR added per customer, USD."""

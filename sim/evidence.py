@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from agents.sales_rep import Economics
 from sim.customers import CHURN_CARED, CHURN_NEGLECTED, EXPANSION_PER_YEAR
 from sim.flows import BAND_FIELDS
@@ -142,6 +144,6 @@ def build_evidence(model: AlignmentModel, view: DataView) -> Evidence:
         arr_usd=arr,
         weekly_churn=_ratio(_sum(model, "churned_arr_usd"), arr * weeks, 0.0),
         cycle_weeks=cycle_weeks(model),
-        nurture_pool=float(pool.sum()),
+        nurture_pool=float(np.count_nonzero(pool)),
         rejection_cost=model.params.behaviour.rejection_cost,
     )

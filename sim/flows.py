@@ -52,11 +52,16 @@ class Flows:
     scoring_error_sq: float = 0.0
 
     def reset(self) -> None:
-        for f in fields(self):
-            setattr(self, f.name, f.default)
+        # The instance dict directly: dataclasses.fields() and setattr per field cost more
+        # than the rest of the week's bookkeeping.
+        self.__dict__.update(_FLOW_DEFAULTS)
 
     def as_dict(self) -> dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        values = self.__dict__
+        return {name: values[name] for name in _FLOW_DEFAULTS}
+
+
+_FLOW_DEFAULTS: dict[str, float] = {f.name: f.default for f in fields(Flows)}
 
 
 # Score bands by which outcomes are linked to marketing's scores (what pooled data shows).
@@ -65,7 +70,13 @@ BANDS = len(SCORE_BANDS)
 
 
 def score_band(scores: np.ndarray) -> np.ndarray:
-    return np.clip(np.searchsorted(SCORE_BANDS, scores, side="right") - 1, 0, BANDS - 1)
+    """The band whose lower edge is the highest at or below the score (band 0 below 0, the top
+    band above 1.2). One search over the inner edges: the same as clipping
+    searchsorted(SCORE_BANDS, scores, side="right") - 1 to [0, BANDS - 1], in one numpy call."""
+    return np.searchsorted(_INNER_EDGES, scores, side="right")
+
+
+_INNER_EDGES = SCORE_BANDS[1:]
 
 
 REP_FIELDS = ("pipeline_usd", "bookings_usd", "contacted", "accepted", "rejected", "overdue",
@@ -92,7 +103,7 @@ class Ledger:
 
     def reset(self) -> None:
         for arr in (*self.rep.values(), *self.marketer.values(), *self.band.values()):
-            arr[:] = 0.0
+            arr.fill(0.0)  # cheaper than arr[:] = 0.0 on arrays this small
         self.contact_pairs = np.zeros((0, 2), dtype=np.int64)
 
     def add_band(self, name: str, scores: np.ndarray, weights: np.ndarray | None = None) -> None:

@@ -82,14 +82,19 @@ class LeadTable:
         return {name: buf[:self._n] for name, buf in self._buf.items()}
 
     def __getattr__(self, name: str) -> np.ndarray:
+        # Reached only for names that are not columns (columns are properties, installed
+        # below); kept so type checkers know `leads.<column>` is an array.
         buf = self.__dict__.get("_buf")
         if buf is not None and name in buf:
             return buf[name][:self.__dict__["_n"]]
         raise AttributeError(name)
 
-    def add(self, **columns: np.ndarray) -> None:
-        """Append rows; columns not given take their 'none yet' value."""
-        k = len(columns["segment"])
+    def add(self, **columns: np.ndarray | float) -> None:
+        """Append rows (as many as `segment` has); a column given as a number is that number in
+        every new row, and columns not given take their 'none yet' value."""
+        segment = columns["segment"]
+        assert isinstance(segment, np.ndarray)
+        k = len(segment)
         if k == 0:
             return
         n = self._n
@@ -114,10 +119,12 @@ class LeadTable:
             return
         idx = stage[closed] * 2 + self._buf["source"][:n][closed]
         self.archived += np.bincount(idx, minlength=N_STAGES * 2).reshape(N_STAGES, 2)
-        keep = ~closed
-        kept = int(keep.sum())
+        # The kept rows' positions, found once: gathering every column by position is cheaper
+        # than masking each one.
+        rows = np.flatnonzero(~closed)
+        kept = len(rows)
         for buf in self._buf.values():
-            buf[:kept] = buf[:n][keep]
+            buf[:kept] = buf[rows]
         self._n = kept
 
     def active_by_stage(self) -> np.ndarray:
@@ -125,3 +132,16 @@ class LeadTable:
 
     def archived_by_stage(self) -> np.ndarray:
         return self.archived.sum(axis=1)
+
+
+def _column(name: str) -> property:
+    def view(self: LeadTable) -> np.ndarray:
+        return self._buf[name][:self._n]
+    return property(view, doc=f"Active rows of column {name!r} (a view: writes change the table).")
+
+
+# Columns as properties: the mechanisms read them tens of thousands of times a run, and a
+# property is found by normal lookup, where `__getattr__` runs only after a failed one.
+for _name in _COLUMNS:
+    setattr(LeadTable, _name, _column(_name))
+del _name

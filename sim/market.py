@@ -40,6 +40,7 @@ class Market:
         self.inquiry_mix = np.array([params.segment_mix_smb, mid,
                                      max(0.0, 1.0 - params.segment_mix_smb - mid)])
         self.attractiveness = np.ones(3)
+        self._weights: dict[bytes, np.ndarray] = {}
 
     def drift(self) -> None:
         """Mean-reverting log drift; weekly sd from the yearly turbulence."""
@@ -47,6 +48,7 @@ class Market:
         log_a = np.log(self.attractiveness)
         log_a += -0.02 * log_a + sd * self.rng.standard_normal(3)
         self.attractiveness = np.exp(log_a)
+        self._weights.clear()  # last week's weights are never asked for again
 
     def inquiry_count(self, demand_spend_usd: float, volume_multiplier: float) -> int:
         """Inquiries this week from demand-generation spend (brief: Poisson(alpha s^0.7))."""
@@ -56,5 +58,13 @@ class Market:
         return int(self.inquiry_rng.poisson(mean))
 
     def segment_weights(self, base_mix: np.ndarray) -> np.ndarray:
-        w = base_mix * self.attractiveness
-        return w / w.sum()
+        """`base_mix` tilted by this week's attractiveness, normalised; read-only, computed
+        once a week per mix (several mechanisms read the same weights)."""
+        key = base_mix.tobytes() + self.attractiveness.tobytes()
+        w = self._weights.get(key)
+        if w is None:
+            w = base_mix * self.attractiveness
+            w = w / w.sum()
+            w.flags.writeable = False
+            self._weights[key] = w
+        return w

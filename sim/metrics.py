@@ -110,7 +110,7 @@ def alignment_index(m: AlignmentModel) -> float:
 
 def kotler_type(index: float) -> int:
     """0 Undefined (<40), 1 Defined (<60), 2 Aligned (<80), 3 Integrated."""
-    return int(np.clip((index - 20) // 20, 0, 3))
+    return int(min(max((index - 20) // 20, 0), 3))  # plain floats: np.clip on a scalar is slow
 
 
 def conflict_index(m: AlignmentModel) -> float:
@@ -133,7 +133,19 @@ def scoring_accuracy(m: AlignmentModel) -> float:
 def recent_cycle_median(m: AlignmentModel) -> float:
     """Median weeks from opportunity to close of the deals won in the last CYCLE_WINDOW_WEEKS."""
     cycles = [c for week in m.recent_cycles for c in week]
-    return float(np.median(cycles)) if cycles else 0.0
+    return median_weeks(cycles) if cycles else 0.0
+
+
+def median_weeks(weeks: list[int]) -> float:
+    """np.median of whole weeks, without making an array (it runs twice a week): the middle
+    value, or the mean of the two middle ones, which is exact for integers as np.median's is."""
+    return middle_value(sorted(weeks))
+
+
+def middle_value(ordered: list[int]) -> float:
+    """The median of whole weeks already in ascending order (see `median_weeks`)."""
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def _flow(name: str) -> Reporter:
@@ -155,10 +167,20 @@ def weekly_collector(reporters: dict[str, Reporter]) -> mesa.DataCollector:
     return mesa.DataCollector(tables={WEEKLY_TABLE: list(reporters)})
 
 
+# Columns that are functions of an earlier column of the same row: `record_week` derives them
+# from the row instead of running their reporter, which would compute that column again.
+ROW_DERIVED: dict[str, Callable[[dict[str, float]], float]] = {
+    "alignment_type": lambda row: float(kotler_type(row["alignment_index"])),
+}
+
+
 def record_week(collector: mesa.DataCollector, reporters: dict[str, Reporter],
                 model: AlignmentModel) -> None:
-    collector.add_table_row(WEEKLY_TABLE, {name: reporter(model)
-                                           for name, reporter in reporters.items()})
+    row: dict[str, float] = {}
+    for name, reporter in reporters.items():
+        derive = ROW_DERIVED.get(name)
+        row[name] = derive(row) if derive is not None else reporter(model)
+    collector.add_table_row(WEEKLY_TABLE, row)
 
 
 def weekly_frame(collector: mesa.DataCollector) -> pd.DataFrame:
@@ -205,8 +227,8 @@ def weekly_reporters() -> dict[str, Reporter]:
         "marketing_share_of_budget": lambda m: float(m.allocation.marketing_usd
                                                      / max(m.allocation.total_usd, 1e-9)),
         "won_cycle_median_weeks": recent_cycle_median,
-        "won_cycle_median_weeks_to_date": lambda m: float(np.median(m.won_cycles))
-        if m.won_cycles else 0.0,
+        "won_cycle_median_weeks_to_date": lambda m: middle_value(m.won_cycles_sorted)
+        if m.won_cycles_sorted else 0.0,
     }
     return reporters
 

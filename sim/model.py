@@ -7,6 +7,7 @@ kind act cannot change results (each person draws from a Generator of their own)
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import deque
 
 import mesa
@@ -78,6 +79,9 @@ class AlignmentModel(mesa.Model):
         self.next_budget_round_week = planning.BUDGET_YEAR_WEEKS
         self.feedback_rate = 0.0
         self.won_cycles: list[int] = []
+        self.won_cycles_sorted: list[int] = []
+        """The same cycle lengths in ascending order (kept as deals close, for the weekly
+        median to date without sorting them all every week)."""
         """Cycle lengths (weeks) of the deals won in the measured weeks, in order of closing."""
         self.recent_cycles: deque[list[int]] = deque(maxlen=CYCLE_WINDOW_WEEKS)
         self.hoarded = 0
@@ -85,7 +89,11 @@ class AlignmentModel(mesa.Model):
         self.planning_meeting_this_week = False
         self._history_sums: dict[tuple[int, int], dict[str, float]] = {}
         self._history_sums_week = -1
-        self._history_rows: deque[list[float]] = deque(maxlen=HISTORY_WEEKS)
+        # The weeks of `history` as rows of one array (oldest first, the last HISTORY_WEEKS
+        # rows are the history), so summing a window slices it instead of building an array
+        # from lists; room for 2 x HISTORY_WEEKS rows, moved down when full.
+        self._history_rows: np.ndarray | None = None
+        self._history_count = 0
         self._build_people(streams["agents"])
         self.ledger = Ledger(len(self.reps), len(self.marketers))
         self._seed_installed_base(streams["market"])
@@ -108,6 +116,9 @@ class AlignmentModel(mesa.Model):
         position = {p.unique_id: i for i, p in enumerate(circle)}
         self.trust_circles = (circle, [[position[c.unique_id] for c in self.colleagues[p.unique_id]
                                         if c.unique_id in position] for p in circle])
+        # Whom each person may imitate: colleagues in the same role (fixed, as colleagues are).
+        self.role_peers = {uid: [c for c in colleagues if c.role == self.person_by_uid[uid].role]
+                           for uid, colleagues in self.colleagues.items()}
         self.stage_counts = self.leads.active_by_stage()
         self.rep_uid = np.array([r.unique_id for r in self.reps])
         self.marketer_uid = np.array([m.unique_id for m in self.marketers])
@@ -182,13 +193,19 @@ class AlignmentModel(mesa.Model):
 
     def _choose_strategies(self) -> None:
         """Marketers choose a mode; everyone chooses whether to cooperate this week."""
+        # Plain loops over the role lists (the agents of each type, in the same order) rather
+        # than AgentSet.do, whose per-call snapshot and membership checks cost more than the
+        # decisions; each person draws from their own Generator, so order cannot matter anyway.
         b = self.params.behaviour
-        self.agents_by_type[Marketer].do("choose_mode")
+        for marketer in self.marketers:
+            marketer.choose_mode()
         if not b.behaviour_on:
             return
         slope = b.conditional_cooperation_slope
-        self.agents_by_type[SalesRep].do("choose_cooperation", slope)
-        self.agents_by_type[Marketer].do("choose_cooperation", slope)
+        for rep in self.reps:
+            rep.choose_cooperation(slope)
+        for marketer in self.marketers:
+            marketer.choose_cooperation(slope)
 
     def history_sums(self, weeks: int) -> dict[str, float]:
         """Sums of the last `weeks` weeks' flows; computed once per week and window."""
@@ -196,8 +213,9 @@ class AlignmentModel(mesa.Model):
         if key not in self._history_sums:
             if key[0] != self._history_sums_week:
                 self._history_sums, self._history_sums_week = {}, key[0]
-            if self._history_rows:
-                rows = np.array(list(self._history_rows)[-weeks:])
+            if self._history_rows is not None:
+                n = self._history_count
+                rows = self._history_rows[n - min(n, HISTORY_WEEKS):n][-weeks:]
                 self._history_sums[key] = dict(zip(self.history[-1], rows.sum(axis=0).tolist(),
                                                    strict=True))
             else:
@@ -234,7 +252,7 @@ class AlignmentModel(mesa.Model):
     def _score_and_route(self) -> None:
         pool = self.leads.stage <= 1
         gain = nurture_factor(float(self.allocation.programmes_usd[NURTURE]),
-                              float(pool.sum())) - 1
+                              float(np.count_nonzero(pool))) - 1
         funnel.score_and_route(
             self.leads, self.week, self.plan.mql_threshold, self.scoring_sd(), gain,
             self.params.market.readiness_decay_nurture, self.params.market.nurture_max_weeks,
@@ -251,8 +269,9 @@ class AlignmentModel(mesa.Model):
                                                                len(self.reps)).tolist(),
             "accounts": self.customers.accounts_per_owner(len(self.reps)).tolist(),
         }
-        self.agents_by_type[SalesRep].do("plan_week", workload, available, feedback, econ,
-                                         self.params.behaviour.behaviour_on)
+        behaviour_on = self.params.behaviour.behaviour_on
+        for rep in self.reps:  # a plain loop, as in _choose_strategies
+            rep.plan_week(workload, available, feedback, econ, behaviour_on)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
 
     def _hand_off(self) -> None:
@@ -313,6 +332,8 @@ class AlignmentModel(mesa.Model):
         self.recent_cycles.append(cycles)
         if self.week > self.params.burn_in_weeks:
             self.won_cycles.extend(cycles)
+            for cycle in cycles:
+                insort(self.won_cycles_sorted, cycle)
         self.flows.sales_spend_usd += self.allocation.sales_usd
         self.flows.budget_usd += self.allocation.total_usd
 
@@ -332,7 +353,7 @@ class AlignmentModel(mesa.Model):
                               float(self.allocation.programmes_usd[RETENTION]),
                               self.market.attractiveness)
         gone = self.customer_rng.random(len(c)) < hazard
-        self.flows.churned_logos += int(gone.sum())
+        self.flows.churned_logos += int(np.count_nonzero(gone))
         self.flows.churned_arr_usd += float(c.arr[gone].sum())
         c.remove(gone)
         added = c.expand(attention[~gone])
@@ -364,11 +385,21 @@ class AlignmentModel(mesa.Model):
             "arr_usd": float(self.customers.arr.sum()),
         }
         self.history.append(week)
-        self._history_rows.append(list(week.values()))
+        self._append_history_row(list(week.values()))
         self.band_history.append({name: counts.copy()
                                   for name, counts in self.ledger.band.items()})
         self.leads.archive_closed()
         self.stage_counts = self.leads.active_by_stage()
+
+    def _append_history_row(self, row: list[float]) -> None:
+        if self._history_rows is None:
+            self._history_rows = np.empty((2 * HISTORY_WEEKS, len(row)))
+        buf = self._history_rows
+        if self._history_count == len(buf):
+            buf[:HISTORY_WEEKS] = buf[-HISTORY_WEEKS:]
+            self._history_count = HISTORY_WEEKS
+        buf[self._history_count] = row
+        self._history_count += 1
 
     # -- output -------------------------------------------------------------------------------
     def people(self) -> list[Person]:

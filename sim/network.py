@@ -87,8 +87,10 @@ def update_ties(graph: nx.Graph, contact_pairs: np.ndarray, rep_uid: np.ndarray,
     cross tie and adds one new pairing per marketer; structural ties (scoreboard, CRO) are
     kept by the structure itself."""
     cross = graph.graph["cross"]
-    for marketer, rep in sorted({(int(a), int(b)) for a, b in contact_pairs}):
-        u, v = int(marketer_uid[marketer]), int(rep_uid[rep])
+    # Plain ints through tolist(): iterating the arrays row by row costs more than the upkeep.
+    marketer_ids, rep_ids = marketer_uid.tolist(), rep_uid.tolist()
+    for marketer, rep in sorted({(a, b) for a, b in contact_pairs.tolist()}):
+        u, v = marketer_ids[marketer], rep_ids[rep]
         if (u, v) in cross or rng.random() < NEW_TIE_PROB:
             _add_cross(graph, u, v, week=week)
     if meeting:

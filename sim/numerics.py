@@ -15,3 +15,10 @@ import numpy as np
 
 def dot(a: np.ndarray, b: np.ndarray) -> float:
     return math.fsum(np.multiply(a, b).tolist())
+
+
+def clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """np.clip(x, lo, hi) in two ufunc calls, without np.clip's Python dispatch (which costs
+    more than the clipping on a week's leads). Element for element the same as np.clip, NaN
+    included; the one difference, the sign of a zero, needs x = -0.0 against a bound of 0.0."""
+    return np.minimum(np.maximum(x, lo), hi)
