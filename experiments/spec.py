@@ -455,23 +455,25 @@ def dump_toml(data: Mapping[str, Any]) -> str:
         if isinstance(value, Mapping) and not _is_range(value):
             tables.append((key, value))
         else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+            lines.append(f"{toml_key(key)} = {toml_value(value)}")
     for name, table in tables:
-        lines.append(f"\n[{_toml_key(name)}]")
+        lines.append(f"\n[{toml_key(name)}]")
         for key, value in table.items():
             if isinstance(value, Mapping) and not _is_range(value):
                 for sub, sub_value in value.items():
-                    lines.append(f"{_toml_key(key)}.{_toml_key(sub)} = {_toml_value(sub_value)}")
+                    lines.append(f"{toml_key(key)}.{toml_key(sub)} = {toml_value(sub_value)}")
             else:
-                lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+                lines.append(f"{toml_key(key)} = {toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 
-def _toml_key(key: str) -> str:
+def toml_key(key: str) -> str:
+    """A TOML key: bare when it can be, else quoted."""
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """A TOML value: scalars, lists and inline tables."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -479,7 +481,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")

@@ -25,6 +25,7 @@ import numpy as np
 
 from experiments.errors import UsageError
 from experiments.paramfile import CURRENT, read_toml, with_preset
+from experiments.spec import toml_key, toml_value
 from experiments.spec_checks import Checker, allowed
 from sim import presets
 from sim.params import Params, field_kind
@@ -391,29 +392,13 @@ def _check_run_length(check: Checker, firm: Firm) -> None:
 
 def firm_text(data: Mapping[str, Any]) -> str:
     """A firm given as a dict, as the TOML of a firm file (kept with its calibration)."""
-    lines = [f"{_key(k)} = {_toml(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    lines = [f"{toml_key(k)} = {toml_value(v)}" for k, v in data.items()
+             if not isinstance(v, dict)]
     for name, table in data.items():
         if isinstance(table, dict):
-            lines += ["", f"[{_key(name)}]", *(f"{_key(k)} = {_toml(v)}" for k, v in table.items())]
+            lines += ["", f"[{toml_key(name)}]",
+                      *(f"{toml_key(k)} = {toml_value(v)}" for k, v in table.items())]
     return "\n".join(lines) + "\n"
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
 def _is_number(value: Any) -> bool:
