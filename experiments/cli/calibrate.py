@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.errors import SweepAborted, UsageError
+from experiments.cli.engine_options import add_engine_options, check_engine_options
+from experiments.errors import SweepAborted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,11 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="fresh seeds the best candidates are checked on (default 20)")
     parser.add_argument("--check-top", type=int, default=None, metavar="T",
                         help="how many of the best candidates are checked (default 5)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="local worker processes (default: the usable cores; 0 runs in "
-                             "this process)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786")
+    add_engine_options(parser)
     parser.add_argument("--fresh", action="store_true",
                         help="start over: an earlier calibration in DIR is moved aside")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -50,11 +47,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.calibration import calibrate, load_firm
     from experiments.report.calibration import write_calibration
 
-    if args.workers is not None and args.workers < 0:
-        raise UsageError(f"--workers {args.workers}: allowed: 0 (this process) or more")
-    if args.workers is not None and args.scheduler:
-        raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own "
-                         "workers)")
+    check_engine_options(args)
     firm = load_firm(args.firm)
     try:
         folder = calibrate(firm, args.out, budget=args.budget, seeds=args.seeds, seed=args.seed,

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from experiments.cli.engine_options import add_engine_options, check_engine_options
 from experiments.cli.plan import add_plan_options
-from experiments.errors import SweepAborted, UsageError
+from experiments.errors import SweepAborted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,12 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="results folder of this experiment (default: results/<name>, or "
                              "results/<name>-<params file name> with --params)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="local worker processes (default: the usable cores; 0 runs in "
-                             "this process)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 "
-                             "(default: $DASK_SCHEDULER_ADDRESS if set)")
+    add_engine_options(parser)
     resume = parser.add_mutually_exclusive_group()
     resume.add_argument("--resume", dest="fresh", action="store_false", default=False,
                         help="skip runs already in the folder (the default)")
@@ -50,11 +46,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.runner import run_experiment
     from experiments.spec import load_spec
 
-    if args.workers is not None and args.workers < 0:
-        raise UsageError(f"--workers {args.workers}: allowed: 0 (this process) or more")
-    if args.workers is not None and args.scheduler:
-        raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own "
-                         "workers)")
+    check_engine_options(args)
     if args.check:
         from experiments.cli import plan
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from experiments.cli.engine_options import add_engine_options, check_engine_options
 from experiments.errors import SweepAborted, UsageError
 from experiments.paramfile import load_params
 from sim.params import Params, known_fields, value_of
@@ -57,11 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="results folder (default results/validate-B, or "
                              "results/validate-B-perturbK; with --params the file's name "
                              "is added)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="local worker processes (default: the usable cores; 0 runs in "
-                             "this process)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786")
+    add_engine_options(parser)
     parser.add_argument("--fresh", action="store_true",
                         help="start over: earlier results in the folder are moved aside")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -130,11 +127,7 @@ def check_options(args: argparse.Namespace) -> None:
     within("--seed-base", args.seed_base, 0, MAX_SEED)
     within("--weeks", args.weeks, 1, 2080)
     within("--perturb", args.perturb, 0, MAX_SETS)
-    if args.workers is not None and args.workers < 0:
-        raise UsageError(f"--workers {args.workers}: allowed: 0 (this process) or more")
-    if args.workers is not None and args.scheduler:
-        raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own "
-                         "workers)")
+    check_engine_options(args)
 
 
 def default_out(seed_base: int, perturb: int, params: Path | None = None) -> Path:
