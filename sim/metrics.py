@@ -26,6 +26,7 @@ from agents.base import cooperation_share
 from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim.flows import Flows
 from sim.leads import Stage
+from sim.numerics import mean
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -105,7 +106,7 @@ def lobbying_effort(m: AlignmentModel) -> float:
 
 def alignment_index(m: AlignmentModel) -> float:
     """20-100, like Kotler, Rackham & Krishnaswamy's diagnostic (20 items scored 1-5)."""
-    return 20.0 + 80.0 * float(np.mean(list(alignment_components(m).values())))
+    return 20.0 + 80.0 * mean(list(alignment_components(m).values()))
 
 
 def kotler_type(index: float) -> int:
@@ -122,7 +123,7 @@ def conflict_index(m: AlignmentModel) -> float:
         _div(m.hoarded, m.hoarded + f.mqls_contacted),
         min(1.0, lobbying_effort(m)),
     ]
-    return float(np.mean(parts))
+    return mean(parts)
 
 
 def scoring_accuracy(m: AlignmentModel) -> float:

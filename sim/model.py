@@ -28,7 +28,7 @@ from sim.leads import MARKETING, LeadTable
 from sim.lobbying import coaching_factor
 from sim.market import DEAL_SIZE_USD, Market
 from sim.network import build_network, cross_department_ties
-from sim.numerics import dot
+from sim.numerics import dot, mean
 from sim.params import Params
 from sim.plan import INITIAL_PLAN, Plan
 from sim.programmes import (
@@ -236,7 +236,7 @@ class AlignmentModel(mesa.Model):
         modes = np.array([m.mode for m in self.marketers])
         volume = funnel.marketer_volume(modes, np.array([m.cooperating for m in self.marketers]),
                                         self.params.behaviour.marketer_cooperation_cost)
-        n = self.market.inquiry_count(demand, float(volume.mean()))
+        n = self.market.inquiry_count(demand, mean(volume))
         funnel.create_inquiries(self.leads, self.market, self.week, n, volume, modes,
                                 self.params.market.fit_heterogeneity, self.lead_rng)
         self.flows.inquiries += n
