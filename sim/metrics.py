@@ -68,7 +68,7 @@ def trust_marketing_in_sales(m: AlignmentModel) -> float:
 
 def hour_share(activity: int) -> Reporter:
     def share(m: AlignmentModel) -> float:
-        return _div(m.rep_hours[:, activity].sum(), m.rep_hours.sum())
+        return _div(m.rep_hours_by_activity[activity], m.rep_hours_total)
     return share
 
 
@@ -213,7 +213,7 @@ def weekly_reporters() -> dict[str, Reporter]:
         "mql_follow_up_share": hour_share(MQL_FOLLOW_UP),
         "account_share": hour_share(ACCOUNTS),
         "prospecting_share": hour_share(PROSPECTING),
-        "rep_hours": lambda m: float(m.rep_hours.sum()),
+        "rep_hours": lambda m: m.rep_hours_total,
         "scoring_accuracy": scoring_accuracy,
         "cooperation_sales": cooperation_sales,
         "cooperation_marketing": cooperation_marketing,

@@ -273,6 +273,11 @@ class AlignmentModel(mesa.Model):
         for rep in self.reps:  # a plain loop, as in _choose_strategies
             rep.plan_week(workload, available, feedback, econ, behaviour_on)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
+        # Hours per activity and in all, summed once for the week's history and the weekly
+        # table, which read them several times (the same sums: each column, then the whole).
+        self.rep_hours_by_activity = [float(self.rep_hours[:, a].sum())
+                                      for a in range(self.rep_hours.shape[1])]
+        self.rep_hours_total = float(self.rep_hours.sum())
 
     def _hand_off(self) -> None:
         g, on = self.governance, self.params.behaviour.behaviour_on
@@ -379,8 +384,8 @@ class AlignmentModel(mesa.Model):
     def _close_week(self) -> None:
         self.budget.record_revenue(self.flows.revenue_usd)
         week = self.flows.as_dict() | {
-            "prospecting_hours": float(self.rep_hours[:, PROSPECTING].sum()),
-            "mql_hours": float(self.rep_hours[:, MQL_FOLLOW_UP].sum()),
+            "prospecting_hours": self.rep_hours_by_activity[PROSPECTING],
+            "mql_hours": self.rep_hours_by_activity[MQL_FOLLOW_UP],
             "demand_spend_usd": float(self.allocation.programmes_usd[DEMAND]),
             "arr_usd": float(self.customers.arr.sum()),
         }
