@@ -25,6 +25,7 @@ from agents.base import (
     cooperation_share,
 )
 from agents.leaders import LOBBYING_HOURS
+from agents.sales_rep import LEARNS_FROM
 from sim import network
 from sim.evidence import recent_win_rate
 from sim.sanctions import OFFENCE_MEMORY_WEEKS, sanction_cost
@@ -44,6 +45,9 @@ REP_REJECT_WEIGHT = 0.25
 MARKETER_REJECT_WEIGHT = 0.5
 # Weight of seeing a tied colleague in the other department cooperate (or not) this week.
 TIE_OBSERVATION = 0.5
+# The week's rep outcomes that reps learn from: only these are handed over as lists (making a
+# list of each of the ledger's fifteen rep columns cost more than the learning that reads five).
+REP_OUTCOMES = tuple(dict.fromkeys(outcome for _, outcome in LEARNS_FROM))
 
 
 def _running(old: float, new: float) -> float:
@@ -110,7 +114,7 @@ def adapt(model: AlignmentModel) -> None:
         bad=(REP_REJECT_WEIGHT * r["rejected"] + REP_WASTED_WEIGHT * r["wasted_mqls"]
              + seen["rep_bad"]).tolist(),
         sanctioned=[s > 0 for s in sanctions],
-        week=week, rates=rates, rep_outcomes={name: v.tolist() for name, v in r.items()},
+        week=week, rates=rates, rep_outcomes={name: r[name].tolist() for name in REP_OUTCOMES},
         win_rate=win_rate)
     marketer_lessons = Lessons(
         payoff=marketer_payoff,

@@ -15,7 +15,7 @@ from sim.flows import BAND_FIELDS
 from sim.forecast import MARKETING_CLOSE_BELIEF, BandView, Evidence
 from sim.leads import Stage
 from sim.market import PROSPECT_MIX
-from sim.numerics import dot
+from sim.numerics import dot, mean
 
 if TYPE_CHECKING:
     from sim.governance import DataView
@@ -78,8 +78,8 @@ def rep_economics(model: AlignmentModel) -> Economics:
         opportunity_hours=org.opportunity_hours_per_week,
         mql_hours=org.mql_followup_hours,
         account_hours=org.account_hours_per_customer,
-        account_arr_usd=float(arr.mean()) if len(arr) else 0.0,
-        weekly_churn=float(m.weekly_churn.mean()),
+        account_arr_usd=mean(arr) if len(arr) else 0.0,
+        weekly_churn=mean(m.weekly_churn),
         churn_cut_by_attention=CHURN_NEGLECTED - CHURN_CARED,
         expansion_per_week=EXPANSION_PER_YEAR / 52,
         w_shared=model.governance.w_shared,

@@ -128,13 +128,16 @@ def score_and_route(leads: LeadTable, week: int, threshold: float, scoring_sd: f
     leads.score[at] = score
     peak = leads.peak_score
     peak[at] = np.maximum(peak[at], score)
-    eligible = (leads.returns == 0) | (week - leads.mql_week >= RECYCLE_WEEKS)
+    # Masks used twice are computed once (returns does not change in between).
+    never_returned = leads.returns == 0
+    eligible = never_returned | (week - leads.mql_week >= RECYCLE_WEEKS)
     new_mql = pool & eligible & (leads.score >= threshold)
-    stale = pool & ~new_mql & ((week - leads.created_week) >= nurture_max_weeks)
-    stage[pool & ~new_mql] = Stage.NURTURE
+    not_new = pool & ~new_mql
+    stale = not_new & ((week - leads.created_week) >= nurture_max_weeks)
+    stage[not_new] = Stage.NURTURE
     stage[stale] = Stage.DISQUALIFIED
     flows.disqualified += int(np.count_nonzero(stale))
-    first_stale = stale & (leads.returns == 0)
+    first_stale = stale & never_returned
     ledger.add_band("exits", leads.peak_score[first_stale])
     idx = np.flatnonzero(new_mql)
     if len(idx) == 0:
@@ -226,11 +229,13 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
         silent = ~reps.cooperating[who] & (rng.random(len(met)) < detection_prob)
         ledger.add_rep("detections", who[silent])
         flows.sla_detections += int(np.count_nonzero(silent))
-    took, refused = met[accept], met[~accept]
-    ledger.add_rep("accepted", who[accept])
-    ledger.add_rep("accepted_worth", who[accept], worth[accept])
+    refuse = ~accept  # each mask and gather used more than once is made once
+    took, refused = met[accept], met[refuse]
+    who_took = who[accept]
+    ledger.add_rep("accepted", who_took)
+    ledger.add_rep("accepted_worth", who_took, worth[accept])
     ledger.add_band("accepted", leads.score[took])
-    ledger.add_rep("rejected", who[~accept])
+    ledger.add_rep("rejected", who[refuse])
     ledger.add_marketer("accepted", leads.marketer[took])
     ledger.add_marketer("rejected", leads.marketer[refused])
     leads.stage[took] = Stage.SAL
@@ -239,10 +244,14 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     _return_to_marketing(leads, refused, week)
     flows.mqls_rejected += len(refused)
 
-    waiting = pending[~contact]
-    holder = owner[~contact]
+    not_contacted = ~contact
+    waiting = pending[not_contacted]
+    holder = owner[not_contacted]
     leads.readiness[waiting] *= 1 - untouched_decay
-    overdue = (week - leads.mql_week[waiting]) >= followup_weeks
+    # Weeks waited, read once: the rows handed back below get a new mql_week, but they are
+    # not among those that expire.
+    waited = week - leads.mql_week[waiting]
+    overdue = waited >= followup_weeks
     flows.mqls_overdue += int(np.count_nonzero(overdue))
     ledger.add_rep("overdue", holder[overdue])
     ledger.add_marketer("overdue", leads.marketer[waiting[overdue]])
@@ -255,8 +264,7 @@ def handoff(leads: LeadTable, week: int, reps: RepDecisions, trust: np.ndarray,
     _return_to_marketing(leads, waiting[give_back], week)
     returned_unworked = int(np.count_nonzero(give_back))
     flows.mqls_returned_unworked += returned_unworked
-    expired = waiting[~give_back & ((week - leads.mql_week[waiting])
-                                    >= UNTOUCHED_MQL_EXPIRY_WEEKS)]
+    expired = waiting[~give_back & (waited >= UNTOUCHED_MQL_EXPIRY_WEEKS)]
     leads.stage[expired] = Stage.DISQUALIFIED
     # A hand-off that ends with no contact: handed back unworked, or left to expire.
     flows.mqls_never_contacted += returned_unworked + len(expired)
@@ -332,7 +340,7 @@ def qualify(leads: LeadTable, market: Market, week: int, skill: np.ndarray,
     pipeline = leads.win_prob[mkt] * leads.deal_value[mkt]
     ledger.add_band("pipeline_usd", leads.score[mkt], pipeline)
     flows.pipeline_marketing_usd += float(pipeline.sum())
-    flows.sqls_marketing += int(np.count_nonzero(src == MARKETING))
+    flows.sqls_marketing += len(mkt)  # the rows where src == MARKETING
     flows.sqls_sales += int(np.count_nonzero(src == SALES))
 
 
@@ -371,8 +379,9 @@ def advance_pipeline(leads: LeadTable, week: int, progress_per_rep: np.ndarray,
     value = leads.deal_value[won]
     ledger.add_rep("bookings_usd", leads.owner[won], value)
     ledger.add_rep("won_mqls", leads.owner[won[mkt]])
-    ledger.add_rep("won_prospects", leads.owner[won[~mkt]])
+    not_mkt = ~mkt
+    ledger.add_rep("won_prospects", leads.owner[won[not_mkt]])
     flows.bookings_marketing_usd += float(value[mkt].sum())
-    flows.bookings_sales_usd += float(value[~mkt].sum())
+    flows.bookings_sales_usd += float(value[not_mkt].sum())
     flows.won_cycle_weeks += float((week - leads.opp_week[won]).sum())
     return won

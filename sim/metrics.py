@@ -26,6 +26,7 @@ from agents.base import cooperation_share
 from agents.sales_rep import ACCOUNTS, MQL_FOLLOW_UP, OPPORTUNITIES, PROSPECTING
 from sim.flows import Flows
 from sim.leads import Stage
+from sim.numerics import mean
 
 if TYPE_CHECKING:
     from sim.model import AlignmentModel
@@ -67,7 +68,7 @@ def trust_marketing_in_sales(m: AlignmentModel) -> float:
 
 def hour_share(activity: int) -> Reporter:
     def share(m: AlignmentModel) -> float:
-        return _div(m.rep_hours[:, activity].sum(), m.rep_hours.sum())
+        return _div(m.rep_hours_by_activity[activity], m.rep_hours_total)
     return share
 
 
@@ -105,7 +106,7 @@ def lobbying_effort(m: AlignmentModel) -> float:
 
 def alignment_index(m: AlignmentModel) -> float:
     """20-100, like Kotler, Rackham & Krishnaswamy's diagnostic (20 items scored 1-5)."""
-    return 20.0 + 80.0 * float(np.mean(list(alignment_components(m).values())))
+    return 20.0 + 80.0 * mean(list(alignment_components(m).values()))
 
 
 def kotler_type(index: float) -> int:
@@ -122,7 +123,7 @@ def conflict_index(m: AlignmentModel) -> float:
         _div(m.hoarded, m.hoarded + f.mqls_contacted),
         min(1.0, lobbying_effort(m)),
     ]
-    return float(np.mean(parts))
+    return mean(parts)
 
 
 def scoring_accuracy(m: AlignmentModel) -> float:
@@ -212,7 +213,7 @@ def weekly_reporters() -> dict[str, Reporter]:
         "mql_follow_up_share": hour_share(MQL_FOLLOW_UP),
         "account_share": hour_share(ACCOUNTS),
         "prospecting_share": hour_share(PROSPECTING),
-        "rep_hours": lambda m: float(m.rep_hours.sum()),
+        "rep_hours": lambda m: m.rep_hours_total,
         "scoring_accuracy": scoring_accuracy,
         "cooperation_sales": cooperation_sales,
         "cooperation_marketing": cooperation_marketing,

@@ -28,7 +28,7 @@ from sim.leads import MARKETING, LeadTable
 from sim.lobbying import coaching_factor
 from sim.market import DEAL_SIZE_USD, Market
 from sim.network import build_network, cross_department_ties
-from sim.numerics import dot
+from sim.numerics import dot, mean
 from sim.params import Params
 from sim.plan import INITIAL_PLAN, Plan
 from sim.programmes import (
@@ -236,7 +236,7 @@ class AlignmentModel(mesa.Model):
         modes = np.array([m.mode for m in self.marketers])
         volume = funnel.marketer_volume(modes, np.array([m.cooperating for m in self.marketers]),
                                         self.params.behaviour.marketer_cooperation_cost)
-        n = self.market.inquiry_count(demand, float(volume.mean()))
+        n = self.market.inquiry_count(demand, mean(volume))
         funnel.create_inquiries(self.leads, self.market, self.week, n, volume, modes,
                                 self.params.market.fit_heterogeneity, self.lead_rng)
         self.flows.inquiries += n
@@ -273,6 +273,11 @@ class AlignmentModel(mesa.Model):
         for rep in self.reps:  # a plain loop, as in _choose_strategies
             rep.plan_week(workload, available, feedback, econ, behaviour_on)
         self.rep_hours = np.array([rep.hours for rep in self.reps])
+        # Hours per activity and in all, summed once for the week's history and the weekly
+        # table, which read them several times (the same sums: each column, then the whole).
+        self.rep_hours_by_activity = [float(self.rep_hours[:, a].sum())
+                                      for a in range(self.rep_hours.shape[1])]
+        self.rep_hours_total = float(self.rep_hours.sum())
 
     def _hand_off(self) -> None:
         g, on = self.governance, self.params.behaviour.behaviour_on
@@ -379,8 +384,8 @@ class AlignmentModel(mesa.Model):
     def _close_week(self) -> None:
         self.budget.record_revenue(self.flows.revenue_usd)
         week = self.flows.as_dict() | {
-            "prospecting_hours": float(self.rep_hours[:, PROSPECTING].sum()),
-            "mql_hours": float(self.rep_hours[:, MQL_FOLLOW_UP].sum()),
+            "prospecting_hours": self.rep_hours_by_activity[PROSPECTING],
+            "mql_hours": self.rep_hours_by_activity[MQL_FOLLOW_UP],
             "demand_spend_usd": float(self.allocation.programmes_usd[DEMAND]),
             "arr_usd": float(self.customers.arr.sum()),
         }
