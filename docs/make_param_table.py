@@ -130,6 +130,8 @@ CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
      "equally)", "assumption"),
     ("sim.flows", "SCORE_BANDS", "lower edges of the score bands of the demand waterfall planners "
      "read (leads leaving the pool, MQLs, contacts, acceptances, pipeline)", "assumption"),
+    ("sim.flows", "_INNER_EDGES", "SCORE_BANDS without its lowest edge: a score's band in one "
+     "search", "derived from SCORE_BANDS"),
     ("sim.evidence", "PRIOR_WEIGHT", "pseudo-observations of the priors that smooth observed "
      "rates", "assumption"),
     ("sim.evidence", "QUALIFICATION_PRIOR", "prior of the SAL-to-SQL rate", "assumption"),

@@ -225,7 +225,9 @@ def test_dask_cluster_survives_a_killed_worker(write_spec: Callable[..., Path],
 def test_ctrl_c_stores_what_finished_and_stops_the_workers(write_spec: Callable[..., Path],
                                                          tmp_path: Path) -> None:
     path, out, log = write_spec(CRASH), tmp_path / "out", tmp_path / "sweep.log"
-    command = [sys.executable, "-m", "tests.experiments.children", "cli", "0.5", "sweep",
+    # Each run a second longer: 32 runs take ~16 s on 2 workers and a chunk commits every 2
+    # runs, so the interrupt lands mid-sweep however fast the model is.
+    command = [sys.executable, "-m", "tests.experiments.children", "cli", "1.0", "sweep",
                str(path), "--out", str(out), "--workers", "2"]
     with open(log, "wb") as sink:
         sweep = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
