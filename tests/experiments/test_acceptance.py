@@ -93,6 +93,10 @@ def _stopping(procs: list[subprocess.Popen], extra: list[int]) -> Iterator[None]
             p.wait(timeout=30)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _committed(out: Path) -> int:
     return len(list((out / "index").glob("chunk-*.json"))) if (out / "index").exists() else 0
 
@@ -230,7 +234,10 @@ def test_ctrl_c_stores_what_finished_and_stops_the_workers(write_spec: Callable[
     command = [sys.executable, "-m", "tests.experiments.children", "cli", "1.0", "sweep",
                str(path), "--out", str(out), "--workers", "2"]
     with open(log, "wb") as sink:
-        sweep = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+        # SIGINT at its default in the child, as in a terminal: a suite started in the
+        # background (nohup, `&`) inherits an ignored SIGINT, and Python then never sees Ctrl+C.
+        sweep = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+                                 preexec_fn=_default_sigint)
     workers: list[int] = []
     with _stopping([sweep], workers):
         _wait_for(lambda: len(psutil.Process(sweep.pid).children()) == 2, 60,
